@@ -1,0 +1,3 @@
+from cold_war_cli.cli import cli
+
+cli(prog_name="cwc")

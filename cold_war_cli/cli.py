@@ -1,0 +1,418 @@
+"""The command line: parse arguments, call the core, hand results to `render`. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from click.exceptions import NoArgsIsHelpError
+
+from cold_war_cli import dataset as dataset_module
+from cold_war_cli import records, render, terminal
+from cold_war_cli.errors import BadDate, CwcError
+from cold_war_cli.options import (
+    CONTEXT_SETTINGS,
+    DateParam,
+    choose_fields,
+    complete_actor,
+    complete_event_id,
+    event_filter,
+    filter_options,
+    load,
+    output_options,
+    resolve,
+)
+from cold_war_cli.query import (
+    EventFilter,
+    EventMatch,
+    find_event,
+    office_holders,
+    related_events,
+    select_actors,
+    select_events,
+)
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+class CwcGroup(click.Group):
+    """Turns every failure into one line on stderr with the documented exit status."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()  # bare `cwc`: the help text, exit 2
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else 0)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CwcError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from None
+        except BadDate as exc:
+            raise click.UsageError(str(exc), ctx) from None
+
+
+@click.group(cls=CwcGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("--data", metavar="PATH", envvar="CWC_DATA",
+              help="Read events from this dataset file instead of the shipped one (env: CWC_DATA).")
+@click.version_option(package_name="cold-war-cli", prog_name="cwc")
+@click.pass_context
+def cli(ctx: click.Context, data: str | None) -> None:
+    """A sourced Cold War chronology: what happened when, and who was involved.
+
+    \b
+    Examples:
+      cwc events --from 1959 --to 1961
+      cwc events --on 1962-10-27 --actor khrushchev
+      cwc events --from 'Oct 14, 1962' --to 1962-10-28 --json | jq -r '.[].title'
+      cwc who khrushchev
+      cwc show cuban-revolution-victory
+      cwc today
+
+    With no format flag, output is a table on a terminal and tab-separated text in a pipe.
+    Exit status: 0 ok (also when nothing matches), 1 failed lookup or bad data file, 2 usage error.
+    """
+    ctx.ensure_object(dict)["data_path"] = data
+
+
+def _emit_listing(text: str, pager: bool | None, term: terminal.Terminal) -> None:
+    render.emit(text, term, pager)
+
+
+def _format(fmt: str | None) -> tuple[str, terminal.Terminal]:
+    term = terminal.detect()
+    return render.resolve_format(fmt, term), term
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@filter_options
+@output_options
+@click.pass_context
+def events(ctx, fmt, fields, pager, **filters):
+    """List events, filtered by dates, actors, keywords and tags.
+
+    \b
+    Examples:
+      cwc events --from 1959 --to 1961
+      cwc events --from 'March 1958' --to 'Oct 1962' --actor castro
+      cwc events --on 1962-10 --keyword quarantine
+      cwc events --on 1960s --strict --tag cuba --json
+      cwc events --tag cuban-missile-crisis --fields start,title --csv
+
+    Dates: YYYY, YYYY-MM, YYYY-MM-DD, a decade (1960s), or English ('27 October 1962', 'Oct 27, 1962').
+    Each end of a range covers its whole precision: --from 1959 --to 1961 means 1 Jan 1959 to 31 Dec 1961.
+    An event matches when its dates overlap the range; partial overlaps are marked (≈ in the table,
+    "partial": true in JSON). With no filter, every event is listed.
+    """
+    chosen = choose_fields(fields, records.EVENT_FIELDS)
+    data = load(ctx)
+    matches = select_events(data, event_filter(ctx, data, filters))
+    fmt, term = _format(fmt)
+    if chosen:
+        text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt, term)
+    else:
+        text = render.render_events(data, matches, fmt, term)
+    _emit_listing(text, pager, term)
+    if not matches and term.is_tty:
+        click.echo("No events matched.", err=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("name", required=False, shell_complete=complete_actor)
+@click.option("--role", metavar="TEXT", help="Who held an office whose title contains these words.")
+@click.option("--on", "on", type=DateParam(), help="With --role: who held it on this date.")
+@output_options
+@click.pass_context
+def who(ctx, name, role, on, fmt, fields, pager):
+    """Show who someone (or a state or organization) was, or who held an office on a date.
+
+    \b
+    Examples:
+      cwc who khrushchev
+      cwc who "Fidel Castro"
+      cwc who jfk --json | jq '.roles'
+      cwc who --role premier --on 1960-06-01
+      cwc who --role "secretary of state" --on 1962-10
+
+    NAME is an id, a name or an alias, in any case and with or without accents; a close misspelling
+    is accepted with a note on stderr. A name that fits several actors lists them (exit 1).
+    With --role, every holder of a matching office during the --on date is listed (any time without
+    --on); nobody is a failed lookup (exit 1).
+    """
+    if bool(name) == bool(role):
+        raise click.UsageError("give either a NAME or --role TEXT")
+    if on is not None and not role:
+        raise click.UsageError("--on goes with --role")
+    data = load(ctx)
+    fmt_, term = _format(fmt)
+    if role:
+        chosen = choose_fields(fields, records.TENURE_FIELDS) or records.TENURE_FIELDS
+        holders = office_holders(data, role, on)
+        if not holders:
+            when = f" on {on.start}" if on and on.start == on.end else (f" in {on.start} to {on.end}" if on else "")
+            raise CwcError(f"nobody in this dataset held an office matching '{role}'{when}")
+        _emit_listing(render.render_rows([records.tenure_row(t) for t in holders], chosen, fmt_, term), pager, term)
+        return
+    actor = resolve(data, name)
+    matches = select_events(data, EventFilter(actor_ids=(actor.id,)))
+    chosen = choose_fields(fields, records.EVENT_FIELDS)
+    if chosen:
+        text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt_, term)
+    else:
+        text = render.render_actor(data, actor, matches, fmt_, term)
+    _emit_listing(text, pager, term)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("event_id", metavar="ID", shell_complete=complete_event_id)
+@output_options
+@click.pass_context
+def show(ctx, event_id, fmt, fields, pager):
+    """Show one event in full: dates, summary, actors, sources, notes, other dates, related events.
+
+    \b
+    Examples:
+      cwc show cuban-revolution-victory
+      cwc show beria-executed --json | jq '.alt_dates'
+
+    Related events share actors with this one and lie within two years of it. An unknown ID gets
+    suggestions (exit 1).
+    """
+    data = load(ctx)
+    event = find_event(data, event_id)
+    fmt_, term = _format(fmt)
+    chosen = choose_fields(fields, records.EVENT_FIELDS)
+    match = EventMatch(event, False)
+    if chosen:
+        text = render.render_rows([records.event_record(data, match)], chosen, fmt_, term)
+    else:
+        text = render.render_event_detail(data, match, related_events(data, event), fmt_, term)
+    _emit_listing(text, pager, term)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--date", "month_day", metavar="MM-DD", help="Another day of the year than today.")
+@click.option("-A", "after", type=click.IntRange(min=0, max=366), default=0, metavar="N",
+              help="Also the N days after (as calendar -A).")
+@click.option("-B", "before", type=click.IntRange(min=0, max=366), default=0, metavar="N",
+              help="Also the N days before (as calendar -B).")
+@output_options
+@click.pass_context
+def today(ctx, month_day, after, before, fmt, fields, pager):
+    """On this day in Cold War history: events known to the day, with how many years ago.
+
+    \b
+    Examples:
+      cwc today
+      cwc today --date 10-27
+      cwc today --date 11-09 -B 2 -A 2
+      CWC_TODAY=1989-11-09 cwc today --json
+
+    Only events whose first day is known exactly count. CWC_TODAY=YYYY-MM-DD fixes today. On
+    28 February of a common year, 29 February events are shown too (and --date 02-29 means that day).
+    """
+    from cold_war_cli import onthisday
+
+    now = onthisday.today()
+    month, day = onthisday.parse_month_day(month_day) if month_day else (now.month, now.day)
+    chosen = choose_fields(fields, records.ANNIVERSARY_FIELDS)
+    data = load(ctx)
+    found = onthisday.anniversaries(data, onthisday.window(now, month, day, before, after))
+    fmt_, term = _format(fmt)
+    rows = [records.anniversary_record(data, a) for a in found]
+    text = render.render_rows(rows, chosen or ("on", "years_ago", "date", "title"), fmt_, term,
+                              title=None) if (chosen or fmt_ in ("table", "plain")) else \
+        render.render_rows(rows, records.ANNIVERSARY_FIELDS, fmt_, term)
+    _emit_listing(text, pager, term)
+    if not found and term.is_tty:
+        click.echo("No events on this day.", err=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(("person", "state", "organization", "group")),
+              help="Only actors of this kind (repeat for several).")
+@click.option("--keyword", "-k", "keywords", multiple=True, metavar="WORD",
+              help="Only actors whose names, aliases, offices or summary contain WORD (repeat: all).")
+@output_options
+@click.pass_context
+def actors(ctx, kinds, keywords, fmt, fields, pager):
+    """List the actors: people, states and organizations.
+
+    \b
+    Examples:
+      cwc actors
+      cwc actors --kind organization
+      cwc actors --kind person --keyword "secretary of state" --fields id,name,roles
+
+    The table shows id, name, kind, life dates and how many events each takes part in.
+    """
+    chosen = choose_fields(fields, records.ACTOR_FIELDS)
+    data = load(ctx)
+    counts: dict[str, int] = {}
+    for event in data.events:
+        for actor_id in event.actor_ids:
+            counts[actor_id] = counts.get(actor_id, 0) + 1
+    rows = [records.actor_row(a, counts.get(a.id, 0)) for a in select_actors(data, kinds, keywords)]
+    fmt_, term = _format(fmt)
+    default = ("id", "name", "kind", "born", "died", "events") if fmt_ in ("table", "plain") else records.ACTOR_FIELDS
+    _emit_listing(render.render_rows(rows, chosen or default, fmt_, term), pager, term)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@output_options
+@click.pass_context
+def tags(ctx, fmt, fields, pager):
+    """List the tags with how many events carry each, most used first.
+
+    \b
+    Examples:
+      cwc tags
+      cwc tags --json | jq -r '.[].tag'
+    """
+    from cold_war_cli.stats import count_events
+
+    chosen = choose_fields(fields, ("tag", "count")) or ("tag", "count")
+    data = load(ctx)
+    rows = [{"tag": tag, "count": n} for tag, n in count_events(data, data.events, "tag")]
+    fmt_, term = _format(fmt)
+    _emit_listing(render.render_rows(rows, chosen, fmt_, term), pager, term)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--by", type=click.Choice(("year", "decade", "tag", "actor")), default="year", show_default=True,
+              help="What to count events by.")
+@filter_options
+@output_options
+@click.pass_context
+def stats(ctx, by, fmt, fields, pager, **filters):
+    """Count events by year, decade, tag or actor; a bar chart on a terminal.
+
+    \b
+    Examples:
+      cwc stats
+      cwc stats --by decade
+      cwc stats --by actor --from 1962-10 --to 1962-11 --limit 10
+      cwc stats --by tag --actor castro --csv
+
+    Every filter of `cwc events` applies (--limit limits the events counted). Years and decades go by
+    an event's first day.
+    """
+    from cold_war_cli.stats import count_events
+
+    key_fields = {"actor": ("actor", "name")}.get(by, (by,))
+    available = (*key_fields, "count")
+    chosen = choose_fields(fields, available) or available
+    data = load(ctx)
+    events_ = [m.event for m in select_events(data, event_filter(ctx, data, filters))]
+    rows = []
+    for key, count in count_events(data, events_, by):
+        row = {by: key, "count": count}
+        if by == "actor":
+            row["name"] = data.actors[key].name if key in data.actors else key
+        rows.append(row)
+    fmt_, term = _format(fmt)
+    _emit_listing(render.render_counts(rows, chosen, fmt_, term), pager, term)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("export_format", metavar="FORMAT", type=click.Choice(("ics", "timelinejs", "csv", "markdown")))
+@filter_options
+@click.option("-o", "--output", "output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.pass_context
+def export(ctx, export_format, output, **filters):
+    """Export events for other tools: ics (calendars), timelinejs, csv or markdown.
+
+    \b
+    Examples:
+      cwc export ics --from 1962-10-14 --to 1962-10-28 -o crisis.ics
+      cwc export timelinejs --tag cuba -o cuba-timeline.json
+      cwc export markdown --actor khrushchev --from 1956 --to 1956 > notes.md
+      cwc export csv --on 1960s
+
+    Every filter of `cwc events` applies. ICS events are all-day (the end is exclusive, as RFC 5545 has
+    it) with stable UIDs; TimelineJS slides carry display dates for vague dates.
+    """
+    from cold_war_cli import exports
+
+    data = load(ctx)
+    matches = select_events(data, event_filter(ctx, data, filters))
+    rows = [records.event_record(data, m) for m in matches]
+    if export_format == "ics":
+        text = exports.to_ics(rows)
+    elif export_format == "timelinejs":
+        text = exports.to_timelinejs(rows)
+    elif export_format == "markdown":
+        text = exports.to_markdown(rows)
+    else:
+        text = render.render_events(data, matches, "csv", terminal.detect())
+    if output is None:
+        render.emit(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise CwcError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {len(rows)} events to {output}", err=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
+def completion(shell):
+    """Print the shell completion script for bash, zsh or fish.
+
+    \b
+    Examples:
+      cwc completion bash > ~/.local/share/bash-completion/completions/cwc
+      cwc completion zsh > "${fpath[1]}/_cwc"
+      cwc completion fish > ~/.config/fish/completions/cwc.fish
+
+    It completes commands, options, actor names, tags and event ids.
+    """
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell)(cli, {}, "cwc", "_CWC_COMPLETE").source()
+    render.emit(script if script.endswith("\n") else script + "\n")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("path", required=False, metavar="[PATH]")
+@click.pass_context
+def validate(ctx, path):
+    """Check a dataset file and list every problem found (default: the dataset in use).
+
+    \b
+    Examples:
+      cwc validate
+      cwc validate my-events.json
+      CWC_DATA=my-events.json cwc validate
+
+    Checks required fields, unique ids, the date grammar, bounds inside their date, actor and source
+    references, and that every event cites a source. Problems go to stdout, one per line; the exit
+    status is 1 when there is any.
+    """
+    path = path or ctx.find_root().params.get("data") or dataset_module.default_path()
+    found = dataset_module.problems(path)
+    render.emit("".join(f"{path}: {problem}\n" for problem in found))
+    if found:
+        raise CwcError(f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''} found")
+    data = dataset_module.load(path)
+    click.echo(f"{path}: OK ({len(data.events)} events, {len(data.actors)} actors, "
+               f"{len(data.sources)} sources)", err=True)

@@ -1,0 +1,170 @@
+"""Events in other tools' formats: iCalendar (RFC 5545), TimelineJS (Knight Lab JSON) and Markdown.
+
+Each exporter takes resolved event records (see `records.event_record`) and returns text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, timedelta, timezone
+
+EXPORT_FORMATS = ("ics", "timelinejs", "csv", "markdown")
+ICS_UID_DOMAIN = "cold-war-cli"
+
+
+# ------------------------------------------------------------------------------------------- iCalendar
+
+
+def ics_escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 section 3.3.11)."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def ics_fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (section 3.1)."""
+    out, current, size = [], "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        limit = 75 if not out else 74  # continuation lines start with one space
+        if size + width > limit:
+            out.append(current)
+            current, size = "", 0
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def _stamp() -> str:
+    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _describe(record: dict) -> str:
+    lines = [record["summary"]]
+    if record["label"] or record["precision"] != "day":
+        lines.append(f"Date: {record['label'] or record['date']} ({record['precision']} precision, {record['certainty']}).")
+    lines += [f"Note: {note}" for note in record["notes"]]
+    for source in record["sources"]:
+        cited = source["title"] or source["id"]
+        if source["locator"]:
+            cited += f", {source['locator']}"
+        if source["url"]:
+            cited += f" <{source['url']}>"
+        lines.append(f"Source: {cited}")
+    return "\n".join(lines)
+
+
+def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)") -> str:
+    stamp = _stamp()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwc//cold-war-cli//EN", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{ics_escape(calendar_name)}"]
+    for record in records:
+        start = date.fromisoformat(record["start"])
+        end_exclusive = date.fromisoformat(record["end"]) + timedelta(days=1)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{record['id']}@{ICS_UID_DOMAIN}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{end_exclusive:%Y%m%d}",
+            f"SUMMARY:{ics_escape(record['title'])}",
+            f"DESCRIPTION:{ics_escape(_describe(record))}",
+        ]
+        if record["places"]:
+            lines.append(f"LOCATION:{ics_escape('; '.join(record['places']))}")
+        if record["tags"]:
+            lines.append("CATEGORIES:" + ",".join(ics_escape(tag) for tag in record["tags"]))
+        urls = [s["url"] for s in record["sources"] if s["url"]]
+        if urls:
+            lines.append(f"URL:{urls[0]}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
+
+
+# ------------------------------------------------------------------------------------------- TimelineJS
+
+
+def _timeline_date(day: str, precision: str) -> dict:
+    value = date.fromisoformat(day)
+    found = {"year": value.year}
+    if precision in ("month", "day"):
+        found["month"] = value.month
+    if precision == "day":
+        found["day"] = value.day
+    return found
+
+
+def _display_date(record: dict) -> str | None:
+    if record["label"]:
+        return record["label"]
+    if record["precision"] == "day" and record["certainty"] == "certain":
+        return None  # TimelineJS formats exact days itself
+    from cold_war_cli.records import display_date_text
+
+    return display_date_text(record["date"])
+
+
+def to_timelinejs(records: list[dict], title: str = "The Cold War") -> str:
+    """The Knight Lab TimelineJS3 JSON format: https://timeline.knightlab.com/docs/json-format.html"""
+    events = []
+    for record in records:
+        slide = {
+            "unique_id": record["id"],
+            "start_date": _timeline_date(record["start"], record["precision"]),
+            "text": {"headline": record["title"], "text": record["summary"]},
+        }
+        end = _timeline_date(record["end"], record["precision"])
+        if end != slide["start_date"]:
+            slide["end_date"] = end
+        if display := _display_date(record):
+            slide["display_date"] = display
+        if record["tags"]:
+            slide["group"] = record["tags"][0]
+        credits = [s["title"] + (f", {s['locator']}" if s["locator"] else "") for s in record["sources"] if s["title"]]
+        if credits:
+            slide["media"] = {"url": "", "credit": "; ".join(credits)}
+        events.append(slide)
+    document = {"title": {"text": {"headline": title, "text": f"{len(events)} events, each with its sources."}},
+                "events": events}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- Markdown
+
+
+def _md(text: str) -> str:
+    """Escape the characters Markdown would read as formatting."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.split())
+
+
+def to_markdown(records: list[dict], title: str = "Cold War chronology") -> str:
+    from cold_war_cli.records import display_date_text
+
+    out = [f"# {_md(title)}", ""]
+    for record in records:
+        when = record["label"] or display_date_text(record["date"])
+        out += [f"## {_md(when)}: {_md(record['title'])}", "", _md(record["summary"]), ""]
+        if record["actors"]:
+            out += ["Actors: " + ", ".join(_md(a["name"]) for a in record["actors"]), ""]
+        for note in record["notes"]:
+            out += [f"> {_md(note)}", ""]
+        for alt in record["alt_dates"]:
+            claimed = ", ".join(_md(s["title"] or s["id"]) for s in alt["sources"])
+            out += [f"> Also dated {_md(alt['date'])} by {claimed}" + (f": {_md(alt['note'])}" if alt["note"] else ""), ""]
+        for source in record["sources"]:
+            cited = _md(source["title"] or source["id"])
+            if source["url"]:
+                cited = f"[{cited}]({source['url']})"
+            if source["locator"]:
+                cited += f", {_md(source['locator'])}"
+            out.append(f"- Source: {cited}")
+        out.append("")
+    return "\n".join(out)

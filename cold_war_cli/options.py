@@ -1,0 +1,171 @@
+"""Click plumbing shared by the commands: parameter types, option groups, completion and dataset access."""
+
+from __future__ import annotations
+
+import click
+
+from cold_war_cli import dataset as dataset_module
+from cold_war_cli.dates import DayRange, between, parse_user_date
+from cold_war_cli.errors import BadDate, CwcError
+from cold_war_cli.models import Dataset
+from cold_war_cli.query import SORT_KEYS, EventFilter, resolve_actor
+from cold_war_cli.text import fold
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class DateParam(click.ParamType):
+    """A date as people type it, kept as the whole range of days it names."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx) -> DayRange:
+        if isinstance(value, DayRange):
+            return value
+        try:
+            return parse_user_date(value)
+        except BadDate as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def load(ctx: click.Context) -> Dataset:
+    """The dataset for this run, read once."""
+    state = ctx.find_root().ensure_object(dict)
+    if "dataset" not in state:
+        state["dataset"] = dataset_module.load(state.get("data_path"))
+    return state["dataset"]
+
+
+def resolve(data: Dataset, name: str):
+    """An actor by name; a guessed misspelling is said on stderr."""
+    match = resolve_actor(data, name)
+    if match.guessed_from is not None:
+        click.echo(f"Note: taking '{match.guessed_from}' to mean {match.actor.name} ({match.actor.id}).", err=True)
+    return match.actor
+
+
+# ------------------------------------------------------------------------------------------ completion
+
+
+def _completion_dataset(ctx: click.Context) -> Dataset | None:
+    try:
+        return dataset_module.load(ctx.find_root().params.get("data"))
+    except CwcError:
+        return None
+
+
+def complete_actor(ctx: click.Context, param, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    data = _completion_dataset(ctx)
+    wanted = fold(incomplete)
+    return [
+        CompletionItem(actor.id, help=actor.name)
+        for actor in (data.actors.values() if data else ())
+        if any(fold(name).startswith(wanted) for name in actor.names)
+    ]
+
+
+def complete_tag(ctx: click.Context, param, incomplete: str):
+    data = _completion_dataset(ctx)
+    tags = sorted({tag for event in (data.events if data else ()) for tag in event.tags})
+    return [tag for tag in tags if tag.startswith(incomplete.lower())]
+
+
+def complete_event_id(ctx: click.Context, param, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    data = _completion_dataset(ctx)
+    return [CompletionItem(e.id, help=e.title) for e in (data.events if data else ()) if e.id.startswith(incomplete)]
+
+
+# ------------------------------------------------------------------------------------------ option groups
+
+
+def _stack(command, decorators):
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def output_options(command):
+    """The same format flags on every listing command; the last one given wins."""
+    return _stack(command, [
+        click.option("--json", "fmt", flag_value="json", help="A JSON array (UTF-8; [] when nothing matches)."),
+        click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON: one object per line."),
+        click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
+        click.option("--table", "fmt", flag_value="table", help="A table, even when piped."),
+        click.option("--plain", "fmt", flag_value="plain",
+                     help="Tab-separated, one record per line, no header, ISO dates, no colour."),
+        click.option("--fields", "fields", is_flag=False, flag_value="", default=None, metavar="A,B,...",
+                     help="Only these fields, in this order, in every format. Alone: list the fields."),
+        click.option("--pager/--no-pager", "pager", default=None,
+                     help="Page the output on a terminal (default: when it is taller than the screen)."),
+    ])
+
+
+def filter_options(command):
+    """The event filters of `cwc events`, shared by every command that selects events."""
+    return _stack(command, [
+        click.option("--from", "from_", type=DateParam(), help="Events on or after this date (its first day)."),
+        click.option("--to", "to", type=DateParam(), help="Events on or before this date (its last day)."),
+        click.option("--on", "on", type=DateParam(), help="Events on this day, month, year or decade."),
+        click.option("--actor", "-a", "actors", multiple=True, metavar="NAME", shell_complete=complete_actor,
+                     help="Only events this actor took part in (repeat: all must take part)."),
+        click.option("--keyword", "-k", "keywords", multiple=True, metavar="WORD",
+                     help="Only events whose title, summary, tags or actors contain WORD (repeat: all must match)."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG", shell_complete=complete_tag,
+                     help="Only events with this tag (repeat: all)."),
+        click.option("--strict", is_flag=True, help="Only events wholly inside the dates, not just overlapping them."),
+        click.option("--sort", type=click.Choice(SORT_KEYS), default="start", show_default=True,
+                     help="Order by first or last day (then the other day, then id)."),
+        click.option("--reverse", is_flag=True, help="Latest first."),
+        click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N events."),
+    ])
+
+
+FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "sort", "reverse", "limit")
+
+
+def event_filter(ctx: click.Context, data: Dataset, params: dict) -> EventFilter:
+    """Build the core's filter from the options of `filter_options`."""
+    when = date_range(params["from_"], params["to"], params["on"])
+    return EventFilter(
+        when=when,
+        strict=params["strict"],
+        actor_ids=tuple(resolve(data, name).id for name in params["actors"]),
+        keywords=params["keywords"],
+        tags=params["tags"],
+        sort=params["sort"],
+        reverse=params["reverse"],
+        limit=params["limit"],
+    )
+
+
+def date_range(from_: DayRange | None, to: DayRange | None, on: DayRange | None) -> DayRange | None:
+    if on is not None:
+        if from_ is not None or to is not None:
+            raise click.UsageError("use either --on or --from/--to, not both")
+        return on
+    try:
+        return between(from_, to)
+    except BadDate as exc:
+        raise click.UsageError(f"--from is after --to: {exc}") from None
+
+
+def choose_fields(requested: str | None, available: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Parse --fields. None: the command's usual output. A bare --fields lists the fields and stops."""
+    if requested is None:
+        return None
+    if requested == "":
+        click.echo("\n".join(available))
+        raise click.exceptions.Exit(0)
+    chosen = tuple(name.strip() for name in requested.split(",") if name.strip())
+    unknown = [name for name in chosen if name not in available]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"unknown field {unknown[0]!r}; available: {', '.join(available)}" if unknown else
+            f"no field named; available: {', '.join(available)}",
+            param_hint="'--fields'",
+        )
+    return chosen

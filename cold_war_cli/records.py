@@ -1,0 +1,145 @@
+"""Events and actors as plain dicts: the shape of JSON, NDJSON and CSV output (documented in README.md)."""
+
+from __future__ import annotations
+
+from cold_war_cli.models import Actor, Citation, Dataset, Event
+from cold_war_cli.query import EventMatch
+
+CSV_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
+              "actors", "places", "tags", "sources")
+
+
+def display_date(event: Event) -> str:
+    """How a person reads the date: the curated label, else the date with intervals and qualifiers spelled out."""
+    return event.label or display_date_text(event.date)
+
+
+def display_date_text(edtf: str) -> str:
+    """A dataset date string for reading: '196X~' is 'c. 1960s', 'A/B' is 'A to B'."""
+    return " to ".join(_display_point(point) for point in edtf.split("/"))
+
+
+def _display_point(point: str) -> str:
+    qualifier = point[-1] if point[-1] in "?~%" else ""
+    base = point.rstrip("?~%")
+    if base.endswith("X"):
+        base = base[:-1] + "0s"
+    if qualifier in ("~", "%"):
+        base = "c. " + base
+    return base + ("?" if qualifier in ("?", "%") else "")
+
+
+def citation_record(dataset: Dataset, citation: Citation) -> dict:
+    source = dataset.sources.get(citation.source_id)
+    return {
+        "id": citation.source_id,
+        "title": source.title if source else None,
+        "author": source.author if source else None,
+        "year": source.year if source else None,
+        "url": source.url if source else None,
+        "locator": citation.locator,
+    }
+
+
+def actor_ref(dataset: Dataset, actor_id: str) -> dict:
+    actor = dataset.actor(actor_id)
+    return {"id": actor_id, "name": actor.name if actor else actor_id}
+
+
+def event_record(dataset: Dataset, match: EventMatch) -> dict:
+    event = match.event
+    return {
+        "id": event.id,
+        "date": event.date,
+        "label": event.label,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "precision": event.precision,
+        "certainty": event.certainty,
+        "partial": match.partial,
+        "title": event.title,
+        "summary": event.summary,
+        "actors": [actor_ref(dataset, a) for a in event.actor_ids],
+        "places": list(event.places),
+        "tags": list(event.tags),
+        "sources": [citation_record(dataset, c) for c in event.citations],
+        "notes": list(event.notes),
+        "alt_dates": [
+            {"date": alt.date, "note": alt.note, "sources": [citation_record(dataset, c) for c in alt.citations]}
+            for alt in event.alt_dates
+        ],
+    }
+
+
+def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
+    """A flat row: lists joined with '; ', actors and sources as their ids (sources with their locators)."""
+    return [flat(record[key]) for key in fields]
+
+
+def actor_record(dataset: Dataset, actor: Actor, matches: list[EventMatch]) -> dict:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "born": actor.born,
+        "died": actor.died,
+        "roles": [{"title": r.title, "start": r.start_text, "end": r.end_text} for r in actor.roles],
+        "summary": actor.summary,
+        "events": [event_record(dataset, m) for m in matches],
+    }
+
+
+EVENT_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
+                "actors", "places", "tags", "sources", "notes", "alt_dates")
+ANNIVERSARY_FIELDS = ("on", "years_ago", *EVENT_FIELDS)
+ACTOR_FIELDS = ("id", "name", "kind", "aliases", "born", "died", "roles", "summary", "events")
+TENURE_FIELDS = ("actor", "name", "title", "start", "end")
+
+
+def anniversary_record(dataset: Dataset, anniversary) -> dict:
+    record = event_record(dataset, EventMatch(anniversary.event, False))
+    return {"on": anniversary.on.isoformat(), "years_ago": anniversary.years_ago, **record}
+
+
+def actor_row(actor: Actor, event_count: int) -> dict:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "born": actor.born,
+        "died": actor.died,
+        "roles": [{"title": r.title, "start": r.start_text, "end": r.end_text} for r in actor.roles],
+        "summary": actor.summary,
+        "events": event_count,
+    }
+
+
+def tenure_row(tenure) -> dict:
+    role = tenure.role
+    return {"actor": tenure.actor.id, "name": tenure.actor.name, "title": role.title, "start": role.start_text,
+            "end": role.end_text}
+
+
+def flat(value) -> str:
+    """One cell of plain, CSV or table output."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(_flat_item(item) for item in value)
+    return str(value)
+
+
+def _flat_item(item) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    if "start" in item and "title" in item:
+        return f"{item['title']} ({item['start']} to {item['end'] or 'now'})"
+    if "date" in item:
+        return item["date"]
+    if item.get("locator"):
+        return f"{item['id']} ({item['locator']})"
+    return str(item.get("id", ""))

@@ -1,0 +1,315 @@
+"""The dataset format: turn decoded JSON into models, reporting every departure from the format.
+
+`build` calls `report(where, message)` for each problem. The loader passes a `report` that
+raises at the first problem; `cwc validate` passes one that collects them all, so both share these rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from cold_war_cli.dates import parse_edtf, parse_iso_day, parse_partial_iso
+from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
+
+Report = Callable[[str, str], None]
+
+SCHEMA_VERSION = 1
+ACTOR_KINDS = ("person", "state", "organization", "group")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+TOP_KEYS = {"schema_version", "sources", "actors", "events"}
+SOURCE_KEYS = {"id", "title", "author", "year", "url"}
+ACTOR_KEYS = {"id", "name", "kind", "aliases", "born", "died", "roles", "summary"}
+ROLE_KEYS = {"title", "start", "end"}
+EVENT_KEYS = {"id", "date", "title", "summary", "sources", "label", "bounds", "actors", "places", "tags", "notes", "alt_dates"}
+CITATION_KEYS = {"id", "locator"}
+ALT_DATE_KEYS = {"date", "sources", "note"}
+
+
+class _Skip(Exception):
+    """Raised inside one record after a problem has been reported, to move on to the next record."""
+
+
+class _Reader:
+    def __init__(self, report: Report):
+        self.report = report
+
+    def problem(self, where: str, message: str) -> None:
+        self.report(where, message)
+        raise _Skip
+
+    def obj(self, value: object, where: str, allowed: set[str]) -> dict:
+        if not isinstance(value, dict):
+            self.problem(where, f"expected an object, found {_kind(value)}")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            self.problem(where, f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    def text(self, record: dict, key: str, where: str, *, required: bool = True) -> str | None:
+        value = record.get(key)
+        if value is None:
+            if required:
+                self.problem(where, f"missing required field '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(where, f"field '{key}' must be a non-empty string, found {_kind(value)}")
+        return value
+
+    def strings(self, record: dict, key: str, where: str) -> tuple[str, ...]:
+        value = record.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(where, f"field '{key}' must be a list of non-empty strings")
+        return tuple(value)
+
+    def slug(self, record: dict, where: str) -> str:
+        value = self.text(record, "id", where)
+        if not SLUG.match(value):
+            self.problem(where, f"id {value!r} must be lower-case letters, digits and single hyphens")
+        return value
+
+    def citations(self, value: object, where: str, *, required: bool) -> tuple[Citation, ...]:
+        if value is None:
+            if required:
+                self.problem(where, "missing required field 'sources'")
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.problem(where, "field 'sources' must be a non-empty list of {id, locator}")
+        found = []
+        for i, item in enumerate(value):
+            item = self.obj(item, f"{where} sources[{i}]", CITATION_KEYS)
+            source_id = self.text(item, "id", f"{where} sources[{i}]")
+            locator = self.text(item, "locator", f"{where} sources[{i}]", required=False)
+            found.append(Citation(source_id, locator))
+        return tuple(found)
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def build(raw: object, path: str, report: Report) -> Dataset | None:
+    """Build a Dataset from decoded JSON; returns None only when the top level is unusable."""
+    reader = _Reader(report)
+    try:
+        top = reader.obj(raw, "top level", TOP_KEYS)
+        for key in ("schema_version", "sources", "actors", "events"):
+            if key not in top:
+                reader.problem("top level", f"missing required field '{key}'")
+        if top["schema_version"] != SCHEMA_VERSION:
+            reader.problem("top level", f"schema_version {top['schema_version']!r} is not supported (expected {SCHEMA_VERSION})")
+        for key in ("sources", "actors", "events"):
+            if not isinstance(top[key], list):
+                reader.problem("top level", f"'{key}' must be a list, found {_kind(top[key])}")
+    except _Skip:
+        return None
+
+    dataset = Dataset(path=path, schema_version=SCHEMA_VERSION)
+    for i, item in enumerate(top["sources"]):
+        _add(reader, dataset.sources, _source, item, f"sources[{i}]")
+    for i, item in enumerate(top["actors"]):
+        _add(reader, dataset.actors, _actor, item, f"actors[{i}]")
+    seen_events: set[str] = set()
+    for i, item in enumerate(top["events"]):
+        try:
+            event = _event(reader, item, _event_where(item, i), dataset)
+        except _Skip:
+            continue
+        if event.id in seen_events:
+            report(f"event '{event.id}'", "duplicate id")
+            continue
+        seen_events.add(event.id)
+        dataset.events.append(event)
+    dataset.events.sort(key=lambda e: (e.range.start, e.range.end, e.id))
+    return dataset
+
+
+def _event_where(item: object, index: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return f"event '{item['id']}'"
+    return f"events[{index}]"
+
+
+def _add(reader: _Reader, into: dict, make: Callable, item: object, where: str) -> None:
+    try:
+        record = make(reader, item, where)
+    except _Skip:
+        return
+    if record.id in into:
+        reader.report(where, f"duplicate id '{record.id}'")
+        return
+    into[record.id] = record
+
+
+def _source(reader: _Reader, item: object, where: str) -> Source:
+    item = reader.obj(item, where, SOURCE_KEYS)
+    source_id = reader.slug(item, where)
+    where = f"source '{source_id}'"
+    year = item.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        reader.problem(where, "field 'year' must be a whole number")
+    return Source(
+        id=source_id,
+        title=reader.text(item, "title", where),
+        author=reader.text(item, "author", where, required=False),
+        year=year,
+        url=reader.text(item, "url", where, required=False),
+    )
+
+
+def _actor(reader: _Reader, item: object, where: str) -> Actor:
+    item = reader.obj(item, where, ACTOR_KEYS)
+    actor_id = reader.slug(item, where)
+    where = f"actor '{actor_id}'"
+    kind = reader.text(item, "kind", where)
+    if kind not in ACTOR_KINDS:
+        reader.problem(where, f"kind {kind!r} is not one of {', '.join(ACTOR_KINDS)}")
+    born = reader.text(item, "born", where, required=False)
+    died = reader.text(item, "died", where, required=False)
+    for key, value in (("born", born), ("died", died)):
+        if value is not None:
+            _partial(reader, value, f"{where} {key}")
+    roles = item.get("roles", [])
+    if not isinstance(roles, list):
+        reader.problem(where, "field 'roles' must be a list")
+    return Actor(
+        id=actor_id,
+        name=reader.text(item, "name", where),
+        kind=kind,
+        aliases=reader.strings(item, "aliases", where),
+        born=born,
+        died=died,
+        roles=tuple(_role(reader, role, f"{where} roles[{i}]") for i, role in enumerate(roles)),
+        summary=reader.text(item, "summary", where, required=False) or "",
+    )
+
+
+def _partial(reader: _Reader, value: str, where: str):
+    try:
+        return parse_partial_iso(value)
+    except ValueError as exc:
+        reader.problem(where, str(exc))
+
+
+def _role(reader: _Reader, item: object, where: str) -> Role:
+    item = reader.obj(item, where, ROLE_KEYS)
+    title = reader.text(item, "title", where)
+    start_text = reader.text(item, "start", where)
+    end_text = reader.text(item, "end", where, required=False)
+    start = _partial(reader, start_text, f"{where} start")
+    end = _partial(reader, end_text, f"{where} end") if end_text else None
+    if end is not None and end.end < start.start:
+        reader.problem(where, f"term ends ({end_text}) before it starts ({start_text})")
+    return Role(title, start, end, start_text, end_text)
+
+
+def _event(reader: _Reader, item: object, where: str, dataset: Dataset) -> Event:
+    item = reader.obj(item, where, EVENT_KEYS)
+    event_id = reader.slug(item, where)
+    fields: dict[str, object] = {}
+    failed = False
+
+    def check(name: str, read: Callable[[], object]) -> None:
+        """Read one field; a problem in it is reported and the other fields are still checked."""
+        nonlocal failed
+        try:
+            fields[name] = read()
+        except _Skip:
+            failed = True
+
+    check("parsed", lambda: _event_date(reader, item, where))
+    check("title", lambda: reader.text(item, "title", where))
+    check("summary", lambda: reader.text(item, "summary", where))
+    check("citations", lambda: _known_sources(reader, reader.citations(item.get("sources"), where, required=True),
+                                              dataset, where))
+    check("actors", lambda: _known_actors(reader, reader.strings(item, "actors", where), dataset, where))
+    for key in ("places", "tags", "notes"):
+        check(key, lambda key=key: reader.strings(item, key, where))
+    check("label", lambda: reader.text(item, "label", where, required=False))
+    check("alt_dates", lambda: _alt_dates(reader, item.get("alt_dates", []), where, dataset))
+    if failed:
+        raise _Skip
+    parsed, rng = fields["parsed"]
+    event = Event(
+        id=event_id,
+        date=parsed.text,
+        range=rng,
+        certainty=parsed.certainty,
+        title=fields["title"],
+        summary=fields["summary"],
+        citations=fields["citations"],
+        actor_ids=fields["actors"],
+        places=fields["places"],
+        tags=fields["tags"],
+        label=fields["label"],
+        notes=fields["notes"],
+        alt_dates=fields["alt_dates"],
+    )
+    return event
+
+
+def _event_date(reader: _Reader, item: dict, where: str):
+    text = reader.text(item, "date", where)
+    try:
+        parsed = parse_edtf(text)
+    except ValueError as exc:
+        reader.problem(f"{where} date", str(exc))
+    bounds = item.get("bounds")
+    rng = parsed.range if bounds is None else _bounds(reader, bounds, parsed.range, f"{where} bounds")
+    return parsed, rng
+
+
+def _alt_dates(reader: _Reader, value: object, where: str, dataset: Dataset) -> tuple[AltDate, ...]:
+    if not isinstance(value, list):
+        reader.problem(where, "field 'alt_dates' must be a list")
+    alts = tuple(_alt_date(reader, alt, f"{where} alt_dates[{i}]") for i, alt in enumerate(value))
+    _known_sources(reader, tuple(c for alt in alts for c in alt.citations), dataset, where)
+    return alts
+
+
+def _bounds(reader: _Reader, bounds: object, within, where: str):
+    from cold_war_cli.dates import DayRange
+
+    bounds = reader.obj(bounds, where, {"earliest", "latest"})
+    try:
+        earliest = parse_iso_day(reader.text(bounds, "earliest", where))
+        latest = parse_iso_day(reader.text(bounds, "latest", where))
+    except ValueError as exc:
+        reader.problem(where, str(exc))
+    if latest < earliest:
+        reader.problem(where, "latest is before earliest")
+    narrowed = DayRange(earliest, latest, within.precision)
+    if not within.contains(narrowed):
+        reader.problem(where, f"{earliest}..{latest} lies outside the date's range {within.start}..{within.end}")
+    return narrowed
+
+
+def _alt_date(reader: _Reader, item: object, where: str) -> AltDate:
+    item = reader.obj(item, where, ALT_DATE_KEYS)
+    text = reader.text(item, "date", where)
+    try:
+        parse_edtf(text)
+    except ValueError as exc:
+        reader.problem(f"{where} date", str(exc))
+    return AltDate(text, reader.citations(item.get("sources"), where, required=True),
+                   reader.text(item, "note", where, required=False))
+
+
+def _known_actors(reader: _Reader, actor_ids: tuple[str, ...], dataset: Dataset, where: str) -> tuple[str, ...]:
+    _report_unknown(reader, [a for a in actor_ids if a not in dataset.actors], "actor", where)
+    return actor_ids
+
+
+def _known_sources(reader: _Reader, citations: tuple[Citation, ...], dataset: Dataset, where: str):
+    _report_unknown(reader, [c.source_id for c in citations if c.source_id not in dataset.sources], "source", where)
+    return citations
+
+
+def _report_unknown(reader: _Reader, unknown: list[str], what: str, where: str) -> None:
+    for name in unknown:
+        reader.report(where, f"unknown {what} '{name}'")
+    if unknown:
+        raise _Skip

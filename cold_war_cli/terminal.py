@@ -1,0 +1,41 @@
+"""The one place that decides what stdout is: a terminal or a pipe, how wide, and whether to colour.
+
+Tests replace `stdout_is_terminal` (CliRunner's stdout is never a terminal).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    is_tty: bool
+    width: int
+    color: bool
+    height: int = 24
+
+
+def detect() -> Terminal:
+    """Read the terminal's state now (per call, never at import, so the environment of each run counts)."""
+    is_tty = stdout_is_terminal()
+    env = os.environ
+    if env.get("NO_COLOR"):
+        color = False
+    elif env.get("FORCE_COLOR"):
+        color = True
+    else:
+        color = is_tty and env.get("TERM") != "dumb"
+    size = shutil.get_terminal_size((80, 24))
+    width = size.columns if is_tty or env.get("COLUMNS") else 80
+    return Terminal(is_tty=is_tty, width=max(width, 20), color=color, height=max(size.lines, 5))

@@ -1,0 +1,33 @@
+"""Folding text for matching: case, accents and punctuation do not matter."""
+
+import re
+import unicodedata
+
+# Letters that Unicode decomposition leaves alone but a reader treats as plain Latin letters.
+_EXTRA = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
+                        "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "þ": "th", "ʼ": "'", "’": "'"})
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, and turn punctuation runs into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", stripped.casefold().replace("'", "")).strip()
+
+
+# Characters that would move the cursor, recolour the terminal or reorder the line if printed raw.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def visible(text: str) -> str:
+    """One line of text safe to print: whitespace runs become one space, control characters become escapes."""
+    out = []
+    for ch in text:
+        if ch in "\t\n\r\v\f":
+            out.append(" ")
+        elif ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
