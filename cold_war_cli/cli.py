@@ -72,9 +72,11 @@ class CwcGroup(click.Group):
 @click.group(cls=CwcGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--data", metavar="PATH", envvar="CWC_DATA",
               help="Read events from this dataset file instead of the shipped one (env: CWC_DATA).")
+@click.option("--color", "color", type=click.Choice(terminal.COLOR_MODES), default="auto", show_default=True,
+              help="Colour tables: auto (on a terminal, unless NO_COLOR), always or never.")
 @click.version_option(package_name="cold-war-cli", prog_name="cwc")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None) -> None:
+def cli(ctx: click.Context, data: str | None, color: str) -> None:
     """A sourced Cold War chronology: what happened when, and who was involved.
 
     \b
@@ -89,7 +91,9 @@ def cli(ctx: click.Context, data: str | None) -> None:
     With no format flag, output is a table on a terminal and tab-separated text in a pipe.
     Exit status: 0 ok (also when nothing matches), 1 failed lookup or bad data file, 2 usage error.
     """
-    ctx.ensure_object(dict)["data_path"] = data
+    state = ctx.ensure_object(dict)
+    state["data_path"] = data
+    state["color"] = color
 
 
 def _emit_listing(text: str, pager: bool | None, term: terminal.Terminal) -> None:
@@ -97,7 +101,7 @@ def _emit_listing(text: str, pager: bool | None, term: terminal.Terminal) -> Non
 
 
 def _format(fmt: str | None) -> tuple[str, terminal.Terminal]:
-    term = terminal.detect()
+    term = terminal.detect(click.get_current_context().find_root().obj.get("color", "auto"))
     return render.resolve_format(fmt, term), term
 
 

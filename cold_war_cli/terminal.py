@@ -26,16 +26,26 @@ class Terminal:
     height: int = 24
 
 
-def detect() -> Terminal:
-    """Read the terminal's state now (per call, never at import, so the environment of each run counts)."""
+COLOR_MODES = ("auto", "always", "never")
+
+
+def detect(color_mode: str = "auto") -> Terminal:
+    """Read the terminal's state now (per call, never at import, so the environment of each run counts).
+
+    Colour: `always` and `never` decide; `auto` follows NO_COLOR (set and not empty: no colour), then
+    FORCE_COLOR (set, not empty and not 0/false: colour), then TERM=dumb (no colour), then whether stdout is a
+    terminal.
+    """
     is_tty = stdout_is_terminal()
     env = os.environ
-    if env.get("NO_COLOR"):
+    if color_mode == "always":
+        color = True
+    elif color_mode == "never" or env.get("NO_COLOR"):
         color = False
-    elif env.get("FORCE_COLOR"):
+    elif env.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no"):
         color = True
     else:
-        color = is_tty and env.get("TERM") != "dumb"
+        color = is_tty and env.get("TERM", "") not in ("dumb", "unknown")
     size = shutil.get_terminal_size((80, 24))
     width = size.columns if is_tty or env.get("COLUMNS") else 80
     return Terminal(is_tty=is_tty, width=max(width, 20), color=color, height=max(size.lines, 5))
