@@ -209,17 +209,31 @@ class Tenure:
     role: Role
 
 
+# Words that make an office a lesser one: "premier" should not find the vice premier unless asked.
+SUBORDINATE = {"vice", "deputy", "under", "assistant", "acting", "associate"}
+
+
 def office_holders(dataset: Dataset, office: str, when: DayRange | None) -> list[Tenure]:
-    """Who held an office whose title contains every word of `office`, during `when` (any time if None)."""
+    """Who held an office whose title contains every word of `office`, during `when` (any time if None).
+
+    A title where the first asked word follows 'vice', 'deputy', 'under', ... matches only when the query has
+    that word too.
+    """
     words = fold(office).split()
     found = []
     for actor in dataset.actors.values():
         for role in actor.roles:
-            title = f" {fold(role.title)} "
-            if all(f" {w} " in title for w in words) and (when is None or role.held_during(when)):
+            if _names_office(fold(role.title).split(), words) and (when is None or role.held_during(when)):
                 found.append(Tenure(actor, role))
     found.sort(key=lambda t: (t.role.start.start, t.actor.id))
     return found
+
+
+def _names_office(title: list[str], words: list[str]) -> bool:
+    if not words or not all(w in title for w in words):
+        return False
+    first = title.index(words[0])
+    return first == 0 or title[first - 1] not in SUBORDINATE or title[first - 1] in words
 
 
 def select_actors(dataset: Dataset, kinds: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> list[Actor]:
