@@ -16,11 +16,11 @@ from cold_war_cli.options import (
     choose_fields,
     complete_actor,
     complete_event_id,
-    event_filter,
     filter_options,
     load,
     output_options,
     resolve,
+    selected_events,
 )
 from cold_war_cli.query import (
     EventFilter,
@@ -126,8 +126,7 @@ def events(ctx, fmt, fields, pager, **filters):
     "partial": true in JSON). With no filter, every event is listed.
     """
     chosen = choose_fields(fields, records.EVENT_FIELDS)
-    data = load(ctx)
-    matches = select_events(data, event_filter(ctx, data, filters))
+    data, matches = selected_events(ctx, filters)
     fmt, term = _format(fmt)
     if chosen:
         text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt, term)
@@ -323,8 +322,8 @@ def stats(ctx, by, fmt, fields, pager, **filters):
     key_fields = {"actor": ("actor", "name")}.get(by, (by,))
     available = (*key_fields, "count")
     chosen = choose_fields(fields, available) or available
-    data = load(ctx)
-    events_ = [m.event for m in select_events(data, event_filter(ctx, data, filters))]
+    data, matches = selected_events(ctx, filters)
+    events_ = [m.event for m in matches]
     rows = []
     for key, count in count_events(data, events_, by):
         row = {by: key, "count": count}
@@ -355,8 +354,7 @@ def export(ctx, export_format, output, **filters):
     """
     from cold_war_cli import exports
 
-    data = load(ctx)
-    matches = select_events(data, event_filter(ctx, data, filters))
+    data, matches = selected_events(ctx, filters)
     rows = [records.event_record(data, m) for m in matches]
     if export_format == "ics":
         text = exports.to_ics(rows)

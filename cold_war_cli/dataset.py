@@ -5,35 +5,42 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from importlib.resources import files
 from pathlib import Path
 
 from cold_war_cli import schema
 from cold_war_cli.errors import DatasetError
+from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Dataset
 
-REPO_DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGED_DATA = PACKAGE_DIR / "data" / "events.json"  # where the wheel puts it (hatch force-include)
+REPO_DATA = PACKAGE_DIR.parent / "data" / "events.json"  # a checkout or an editable install
 
 
 def default_path() -> str:
-    """The shipped dataset: inside the installed package, or the checkout's copy for an editable install."""
-    packaged = files("cold_war_cli") / "data" / "events.json"
-    if packaged.is_file():
-        return str(packaged)
-    return str(REPO_DATA)
+    """The shipped dataset: inside the installed package, or the checkout's copy for an editable install.
+
+    This is the file importlib.resources.files("cold_war_cli") / "data" / "events.json" names for a package
+    installed as a folder (wheels always are); importing importlib.resources would cost about a tenth of cwc's
+    start-up (zipfile, tempfile, inspect), so the folder is read directly.
+    """
+    return str(PACKAGED_DATA if PACKAGED_DATA.is_file() else REPO_DATA)
 
 
-def read_json(path: str | os.PathLike[str]) -> object:
-    """Read and decode a JSON data file, turning every failure into one DatasetError that names the file."""
-    path = os.fspath(path)
+def read_bytes(path: str) -> bytes:
+    """The data file's bytes; any failure becomes one DatasetError that names the file."""
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise DatasetError(f"data file not found: {path}") from None
     except IsADirectoryError:
         raise DatasetError(f"data file is a directory, not a file: {path}") from None
     except OSError as exc:
         raise DatasetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+
+
+def parse_json(raw: bytes, path: str) -> object:
+    """Decode UTF-8 JSON, saying where it goes wrong (byte offset, or line and column)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -46,15 +53,56 @@ def read_json(path: str | os.PathLike[str]) -> object:
         raise DatasetError(f"{path} is nested too deeply to read") from None
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Dataset:
-    """Load a dataset, stopping at its first problem (the rules are in `schema`)."""
+def read_json(path: str | os.PathLike[str]) -> object:
+    """Read and decode a JSON data file, turning every failure into one DatasetError that names the file."""
+    path = os.fspath(path)
+    return parse_json(read_bytes(path), path)
+
+
+def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = None) -> Dataset:
+    """Load a dataset, stopping at its first problem (the rules are in `schema`).
+
+    With `within`, the dataset may hold only the events that overlap it (enough for a date query): a snapshot in
+    the cache then decodes only what it needs. A file seen before (same bytes, same cwc) comes from the cache.
+    """
+    from cold_war_cli import cache
+
     path = os.fspath(path) if path is not None else default_path()
-    raw = read_json(path)
+    data = read_bytes(path)
+    name = cache.snapshot_name(data)
+    snapshot = cache.open_snapshot(name)
+    if snapshot is not None:
+        return snapshot.dataset(path, within)
+
+    import gc
+
+    # Building a large dataset makes millions of objects and none of them form cycles: without this the
+    # collector runs again and again over them, which made a 100,000-event file several times slower to load.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        dataset = build(data, path)
+        cache.save(dataset, name)
+    finally:
+        if collecting:
+            gc.enable()
+    return dataset
+
+
+def build(data: bytes, path: str) -> Dataset:
+    """Models from a file's bytes: the fast typed decoder when it vouches for the file, else the careful reader,
+    which raises DatasetError naming the first problem."""
+    from cold_war_cli import decode
+
+    try:
+        return decode.build(data, path)
+    except decode.NotFast:
+        pass
 
     def fail(where: str, message: str) -> None:
         raise DatasetError(f"{path}: {where}: {message}")
 
-    return schema.build(raw, path, fail)
+    return schema.build(parse_json(data, path), path, fail)
 
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:

@@ -6,10 +6,10 @@ was given at. Qualifiers (? ~ %) set certainty only; they never widen a range.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
+
+from cold_war_cli.value import Value
 
 PRECISIONS = ("day", "month", "year", "decade")  # finest to coarsest
 CERTAINTY = {"": "certain", "?": "uncertain", "~": "approximate", "%": "uncertain and approximate"}
@@ -20,11 +20,11 @@ ACCEPTED_FORMS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DayRange:
-    start: date
-    end: date
-    precision: str
+class DayRange(Value):
+    __slots__ = ("start", "end", "precision")
+
+    def __init__(self, start: date, end: date, precision: str):
+        self.start, self.end, self.precision = start, end, precision
 
     def overlaps(self, other: DayRange) -> bool:
         return self.start <= other.end and other.start <= self.end
@@ -33,20 +33,27 @@ class DayRange:
         return self.start <= other.start and other.end <= self.end
 
 
-@dataclass(frozen=True, slots=True)
-class EventDate:
+class EventDate(Value):
     """A parsed dataset date string."""
 
-    text: str
-    range: DayRange
-    certainty: str
+    __slots__ = ("text", "range", "certainty")
+
+    def __init__(self, text: str, range: DayRange, certainty: str):
+        self.text, self.range, self.certainty = text, range, certainty
 
 
 # ---------------------------------------------------------------------------------------------- ranges
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    return 29 if month == 2 and is_leap(year) else _DAYS_IN_MONTH[month - 1]
 
 
 def year_range(year: int) -> DayRange:
@@ -102,10 +109,21 @@ def between(first: DayRange | None, last: DayRange | None) -> DayRange | None:
 
 # ------------------------------------------------------------------------------- dataset (EDTF subset)
 
-_EDTF_POINT = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%]?)"
-_EDTF_POINT_RE = re.compile(_EDTF_POINT + r"\Z")
-_EDTF_DECADE_RE = re.compile(r"(\d{3})X([?~%]?)\Z")
 DATE_GRAMMAR = "YYYY, YYYY-MM, YYYY-MM-DD, an interval A/B of those, or a decade YYYX, each optionally followed by ?, ~ or %"
+_QUALIFIERS = "?~%"
+
+
+def _digits(text: str, width: int) -> bool:
+    return len(text) == width and text.isascii() and text.isdigit()
+
+
+def _split_point(text: str) -> tuple[str, str | None, str | None, str]:
+    """'1962-10-27?' -> ('1962', '10', '27', '?'); ValueError if it is not YYYY[-MM[-DD]] plus a qualifier."""
+    qualifier = text[-1] if text and text[-1] in _QUALIFIERS else ""
+    parts = (text[:-1] if qualifier else text).split("-")
+    if len(parts) > 3 or not _digits(parts[0], 4) or not all(_digits(p, 2) for p in parts[1:]):
+        raise ValueError
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None, qualifier
 
 
 def _qualifier_certainty(quals: set[str]) -> str:
@@ -117,21 +135,36 @@ def _qualifier_certainty(quals: set[str]) -> str:
     return CERTAINTY[quals.pop()]
 
 
+_EDTF_CACHE: dict[str, EventDate] = {}
+
+
 def parse_edtf(text: str) -> EventDate:
-    """Parse a dataset date string (restricted EDTF). Raises ValueError with the reason."""
+    """Parse a dataset date string (restricted EDTF). Raises ValueError with the reason.
+
+    Results are cached by string: large datasets repeat the same dates many times.
+    """
     if not isinstance(text, str):
         raise ValueError(f"a date must be a string, not {type(text).__name__}")
-    if m := _EDTF_DECADE_RE.match(text):
-        return EventDate(text, decade_range(int(m.group(1)) * 10), _qualifier_certainty({m.group(2)}))
+    cached = _EDTF_CACHE.get(text)
+    if cached is None:
+        cached = _EDTF_CACHE[text] = _parse_edtf(text)
+    return cached
+
+
+def _parse_edtf(text: str) -> EventDate:
+    body = text.rstrip(_QUALIFIERS)
+    if len(body) == 4 and body.endswith("X") and _digits(body[:3], 3) and len(text) - len(body) <= 1:
+        return EventDate(text, decade_range(int(body[:3]) * 10), _qualifier_certainty({text[4:]}))
     parts = text.split("/")
     if len(parts) > 2:
         raise ValueError(f"'{text}' is not a date: use {DATE_GRAMMAR}")
     points = []
     for part in parts:
-        m = _EDTF_POINT_RE.match(part)
-        if not m:
-            raise ValueError(f"'{text}' is not a date: use {DATE_GRAMMAR}")
-        points.append((_point(*m.group(1, 2, 3)), m.group(4)))
+        try:
+            year, month, day, qualifier = _split_point(part)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date: use {DATE_GRAMMAR}") from None
+        points.append((_point(year, month, day), qualifier))
     if len(points) == 1:
         (rng, qual), = points
         return EventDate(text, rng, _qualifier_certainty({qual}))
@@ -142,45 +175,67 @@ def parse_edtf(text: str) -> EventDate:
     return EventDate(text, rng, _qualifier_certainty({q1, q2}))
 
 
-ISO_DAY_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
-ISO_PARTIAL_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
-
-
 def parse_iso_day(text: str) -> date:
     """A full ISO day, as used by `bounds`. Raises ValueError."""
-    m = ISO_DAY_RE.match(text) if isinstance(text, str) else None
-    if not m:
+    rng = _plain_point(text)
+    if rng.precision != "day":
         raise ValueError(f"'{text}' is not a day (YYYY-MM-DD)")
-    return _point(*m.groups()).start
+    return rng.start
 
 
 def parse_partial_iso(text: str) -> DayRange:
     """YYYY, YYYY-MM or YYYY-MM-DD, as used for birth dates and terms of office. Raises ValueError."""
-    m = ISO_PARTIAL_RE.match(text) if isinstance(text, str) else None
-    if not m:
-        raise ValueError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-    return _point(*m.groups())
+    return _plain_point(text)
+
+
+def _plain_point(text: str) -> DayRange:
+    try:
+        if not isinstance(text, str):
+            raise ValueError
+        year, month, day, qualifier = _split_point(text)
+        if qualifier:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return _point(year, month, day)
 
 
 # ---------------------------------------------------------------------------------------- user dates
 
-_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name: i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)} | {name[:3]: i for i, name in enumerate(_MONTH_NAMES, 1)}
 _MONTHS["sept"] = 9
-_MONTHS = {k.lower(): v for k, v in _MONTHS.items()}
 _MONTH = r"(?P<month>[a-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
-_ENGLISH_FORMS = [
-    re.compile(rf"{_MONTH}\s*,?\s+{_YEAR}\Z"),  # March 1958
-    re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\Z"),  # 27 October 1962
-    re.compile(rf"{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}\Z"),  # Oct 27, 1962
-]
-_DECADE_RE = re.compile(r"(\d{3})0'?s\Z")
-_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
-_ANY_DIGITS = re.compile(r"\d+")
-# Numeric shapes a lenient parser would silently reinterpret: '1962-13-01', '03/04/1961', 'Oct 16-28 1962'.
-_NUMERIC_NOISE = re.compile(r"\d\s*[-–/.]\s*\d|/")
+
+
+class _UserPatterns:
+    """Regular expressions for typed dates, compiled on first use (most runs never need them)."""
+
+    def __init__(self):
+        self.iso = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+        self.english = [
+            re.compile(rf"{_MONTH}\s*,?\s+{_YEAR}\Z"),  # March 1958
+            re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\Z"),  # 27 October 1962
+            re.compile(rf"{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}\Z"),  # Oct 27, 1962
+        ]
+        self.decade = re.compile(r"(\d{3})0'?s\Z")
+        self.four_digits = re.compile(r"(?<!\d)\d{4}(?!\d)")
+        self.any_digits = re.compile(r"\d+")
+        # Numeric shapes a lenient parser would silently reinterpret: '1962-13-01', '03/04/1961', 'Oct 16-28 1962'.
+        self.numeric_noise = re.compile(r"\d\s*[-–/.]\s*\d|/")
+
+
+_patterns: _UserPatterns | None = None
+
+
+def _user_patterns() -> _UserPatterns:
+    global _patterns
+    if _patterns is None:
+        _patterns = _UserPatterns()
+    return _patterns
 
 
 def parse_user_date(text: str) -> DayRange:
@@ -191,15 +246,16 @@ def parse_user_date(text: str) -> DayRange:
     """
     from cold_war_cli.errors import BadDate
 
+    patterns = _user_patterns()
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise BadDate(f"an empty date; {ACCEPTED_FORMS}")
     try:
-        if m := ISO_PARTIAL_RE.match(cleaned):
+        if m := patterns.iso.match(cleaned):
             return _point(*m.groups())
-        if m := _DECADE_RE.match(cleaned):
+        if m := patterns.decade.match(cleaned):
             return decade_range(int(m.group(1)) * 10)
-        for form in _ENGLISH_FORMS:
+        for form in patterns.english:
             if (m := form.match(cleaned)) and m.group("month") in _MONTHS:
                 fields = m.groupdict()
                 month = f"{_MONTHS[fields['month']]:02d}"
@@ -208,12 +264,12 @@ def parse_user_date(text: str) -> DayRange:
     except ValueError as exc:
         raise BadDate(f"'{text}' is not a real date ({exc}); {ACCEPTED_FORMS}") from None
 
-    years = _FOUR_DIGITS.findall(cleaned)
+    years = patterns.four_digits.findall(cleaned)
     if len(years) != 1:
-        if not years and _ANY_DIGITS.search(cleaned):
+        if not years and patterns.any_digits.search(cleaned):
             raise BadDate(f"'{text}' has no 4-digit year (cwc reads only absolute dates, and two-digit years are ambiguous); {ACCEPTED_FORMS}")
         raise BadDate(f"'{text}' is not a date cwc can read; {ACCEPTED_FORMS}")
-    if _NUMERIC_NOISE.search(cleaned):
+    if patterns.numeric_noise.search(cleaned):
         # ISO-looking or numeric forms that failed the strict patterns above: never let a
         # lenient parser reinterpret them (dateparser reads 1962-13-01 as 13 January).
         raise BadDate(f"'{text}' is not a date cwc can read; {ACCEPTED_FORMS}")

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from cold_war_cli.dates import DayRange
+from cold_war_cli.value import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    id: str
-    title: str
-    author: str | None = None
-    year: int | None = None
-    url: str | None = None
+class Source(Value):
+    __slots__ = ("id", "title", "author", "year", "url")
+
+    def __init__(self, id: str, title: str, author: str | None = None, year: int | None = None,
+                 url: str | None = None):
+        self.id, self.title, self.author, self.year, self.url = id, title, author, year, url
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(Value):
     """A source cited for one claim, with where in it to look."""
 
-    source_id: str
-    locator: str | None = None
+    __slots__ = ("source_id", "locator")
+
+    def __init__(self, source_id: str, locator: str | None = None):
+        self.source_id, self.locator = source_id, locator
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
-    title: str
-    start: DayRange
-    end: DayRange | None  # None: still held
-    start_text: str
-    end_text: str | None
+class Role(Value):
+    __slots__ = ("title", "start", "end", "start_text", "end_text")
+
+    def __init__(self, title: str, start: DayRange, end: DayRange | None, start_text: str, end_text: str | None):
+        self.title, self.start, self.end = title, start, end  # end None: still held
+        self.start_text, self.end_text = start_text, end_text
 
     def held_during(self, when: DayRange) -> bool:
         """True if the term overlaps the given range (a term ending on a day includes that day)."""
@@ -39,44 +38,38 @@ class Role:
         return self.start.start <= when.end and when.start <= last
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    id: str
-    name: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    born: str | None = None
-    died: str | None = None
-    roles: tuple[Role, ...] = ()
-    summary: str = ""
+class Actor(Value):
+    __slots__ = ("id", "name", "kind", "aliases", "born", "died", "roles", "summary")
+
+    def __init__(self, id: str, name: str, kind: str, aliases: tuple[str, ...] = (), born: str | None = None,
+                 died: str | None = None, roles: tuple[Role, ...] = (), summary: str = ""):
+        self.id, self.name, self.kind, self.aliases = id, name, kind, aliases
+        self.born, self.died, self.roles, self.summary = born, died, roles, summary
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.id, self.name, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
-class AltDate:
-    date: str
-    citations: tuple[Citation, ...]
-    note: str | None = None
+class AltDate(Value):
+    __slots__ = ("date", "citations", "note")
+
+    def __init__(self, date: str, citations: tuple[Citation, ...], note: str | None = None):
+        self.date, self.citations, self.note = date, citations, note
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: str
-    date: str
-    range: DayRange
-    certainty: str
-    title: str
-    summary: str
-    citations: tuple[Citation, ...]
-    actor_ids: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    label: str | None = None
-    notes: tuple[str, ...] = ()
-    alt_dates: tuple[AltDate, ...] = ()
+class Event(Value):
+    __slots__ = ("id", "date", "range", "certainty", "title", "summary", "citations", "actor_ids", "places", "tags",
+                 "label", "notes", "alt_dates")
+
+    def __init__(self, id: str, date: str, range: DayRange, certainty: str, title: str, summary: str,
+                 citations: tuple[Citation, ...], actor_ids: tuple[str, ...] = (), places: tuple[str, ...] = (),
+                 tags: tuple[str, ...] = (), label: str | None = None, notes: tuple[str, ...] = (),
+                 alt_dates: tuple[AltDate, ...] = ()):
+        self.id, self.date, self.range, self.certainty = id, date, range, certainty
+        self.title, self.summary, self.citations = title, summary, citations
+        self.actor_ids, self.places, self.tags = actor_ids, places, tags
+        self.label, self.notes, self.alt_dates = label, notes, alt_dates
 
     @property
     def start(self) -> date:
@@ -91,13 +84,15 @@ class Event:
         return self.range.precision
 
 
-@dataclass(slots=True)
 class Dataset:
-    path: str
-    schema_version: int
-    sources: dict[str, Source] = field(default_factory=dict)
-    actors: dict[str, Actor] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    __slots__ = ("path", "schema_version", "sources", "actors", "events")
+
+    def __init__(self, path: str, schema_version: int, sources: dict[str, Source] | None = None,
+                 actors: dict[str, Actor] | None = None, events: list[Event] | None = None):
+        self.path, self.schema_version = path, schema_version
+        self.sources = {} if sources is None else sources
+        self.actors = {} if actors is None else actors
+        self.events = [] if events is None else events
 
     def actor(self, actor_id: str) -> Actor | None:
         return self.actors.get(actor_id)

@@ -28,11 +28,11 @@ class DateParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def load(ctx: click.Context) -> Dataset:
-    """The dataset for this run, read once."""
+def load(ctx: click.Context, within: DayRange | None = None) -> Dataset:
+    """The dataset for this run, read once. With `within`, it may hold only the events overlapping it."""
     state = ctx.find_root().ensure_object(dict)
     if "dataset" not in state:
-        state["dataset"] = dataset_module.load(state.get("data_path"))
+        state["dataset"] = dataset_module.load(state.get("data_path"), within)
     return state["dataset"]
 
 
@@ -127,9 +127,16 @@ def filter_options(command):
 FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "sort", "reverse", "limit")
 
 
-def event_filter(ctx: click.Context, data: Dataset, params: dict) -> EventFilter:
-    """Build the core's filter from the options of `filter_options`."""
+def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
+    """The dataset and the events that pass the options of `filter_options`."""
+    from cold_war_cli.query import select_events
+
     when = date_range(params["from_"], params["to"], params["on"])
+    data = load(ctx, within=when)
+    return data, select_events(data, _event_filter(data, when, params))
+
+
+def _event_filter(data: Dataset, when: DayRange | None, params: dict) -> EventFilter:
     return EventFilter(
         when=when,
         strict=params["strict"],

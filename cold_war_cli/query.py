@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 
 from cold_war_cli.dates import DayRange
 from cold_war_cli.errors import LookupFailed
 from cold_war_cli.models import Actor, Dataset, Event, Role
 from cold_war_cli.text import fold
+from cold_war_cli.value import Value
 
 SORT_KEYS = ("start", "end")
 # A misspelling resolves by itself only when it is this close to one name and clearly closer than any other.
@@ -19,10 +18,12 @@ SUGGEST_RATIO = 0.6
 # ------------------------------------------------------------------------------------------ actors
 
 
-@dataclass(frozen=True, slots=True)
-class ActorMatch:
-    actor: Actor
-    guessed_from: str | None = None  # the misspelled query, when the actor was found by similarity
+class ActorMatch(Value):
+    __slots__ = ("actor", "guessed_from")
+
+    def __init__(self, actor: Actor, guessed_from: str | None = None):
+        self.actor = actor
+        self.guessed_from = guessed_from  # the misspelled query, when the actor was found by similarity
 
 
 def _actor_keys(dataset: Dataset) -> dict[str, set[str]]:
@@ -63,6 +64,8 @@ def resolve_actor(dataset: Dataset, query: str) -> ActorMatch:
     if len(by_word) > 1:
         raise LookupFailed(f"'{query}' could mean several actors: {', '.join(_describe(dataset, by_word))}")
 
+    import difflib
+
     scored = sorted(
         ((difflib.SequenceMatcher(None, wanted, key).ratio(), key) for key in keys),
         reverse=True,
@@ -91,32 +94,34 @@ def actor_events(dataset: Dataset, actor: Actor) -> list[Event]:
 # ------------------------------------------------------------------------------------------ events
 
 
-@dataclass(frozen=True, slots=True)
-class EventFilter:
+class EventFilter(Value):
     """What `cwc events` asks. Empty fields filter nothing."""
 
-    when: DayRange | None = None
-    strict: bool = False
-    actor_ids: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    sort: str = "start"
-    reverse: bool = False
-    limit: int | None = None
+    __slots__ = ("when", "strict", "actor_ids", "keywords", "tags", "sort", "reverse", "limit")
+
+    def __init__(self, when: DayRange | None = None, strict: bool = False, actor_ids: tuple[str, ...] = (),
+                 keywords: tuple[str, ...] = (), tags: tuple[str, ...] = (), sort: str = "start",
+                 reverse: bool = False, limit: int | None = None):
+        self.when, self.strict, self.actor_ids, self.keywords = when, strict, actor_ids, keywords
+        self.tags, self.sort, self.reverse, self.limit = tags, sort, reverse, limit
 
 
-@dataclass(frozen=True, slots=True)
-class EventMatch:
-    event: Event
-    partial: bool  # the event's range only overlaps the asked range (it may lie partly outside)
+class EventMatch(Value):
+    __slots__ = ("event", "partial")
+
+    def __init__(self, event: Event, partial: bool):
+        self.event = event
+        self.partial = partial  # the event's range only overlaps the asked range (it may lie partly outside)
 
 
-@dataclass(slots=True)
 class _Haystacks:
     """Folded searchable text per event, built once per query run."""
 
-    dataset: Dataset
-    cache: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("dataset", "cache")
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.cache: dict[str, str] = {}
 
     def text(self, event: Event) -> str:
         if event.id not in self.cache:
@@ -169,6 +174,8 @@ def find_event(dataset: Dataset, event_id: str) -> Event:
     for event in dataset.events:
         if event.id == event_id:
             return event
+    import difflib
+
     wanted = fold(event_id).replace(" ", "-")
 
     def likeness(candidate: str) -> float:
@@ -203,10 +210,11 @@ def related_events(dataset: Dataset, event: Event, limit: int = 5, within_days: 
     return [item[3] for item in scored[:limit]]
 
 
-@dataclass(frozen=True, slots=True)
-class Tenure:
-    actor: Actor
-    role: Role
+class Tenure(Value):
+    __slots__ = ("actor", "role")
+
+    def __init__(self, actor: Actor, role: Role):
+        self.actor, self.role = actor, role
 
 
 # Words that make an office a lesser one: "premier" should not find the vice premier unless asked.

@@ -6,12 +6,9 @@ every dataset string handed to rich is a `Text`, so brackets and colons print as
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
-import shlex
-import subprocess
 import sys
 
 from cold_war_cli import records
@@ -59,6 +56,9 @@ def wants_pager(text: str, terminal: Terminal, requested: bool | None) -> bool:
 
 def _page(text: str) -> bool:
     """Show text through $PAGER (default `less`, which keeps colours and quits on short output). False if no pager ran."""
+    import shlex
+    import subprocess
+
     command = shlex.split(os.environ.get("PAGER") or "less")
     if not command or command[0] == "cat":
         return False
@@ -82,7 +82,7 @@ def _page(text: str) -> bool:
 def render_rows(rows: list[dict], fields: tuple[str, ...], fmt: str, terminal: Terminal, title: str | None = None) -> str:
     """Any list of records, limited to `fields`, in any format."""
     if fmt == "json":
-        return json.dumps([{f: row[f] for f in fields} for row in rows], ensure_ascii=False, indent=2) + "\n"
+        return json_array([{f: row[f] for f in fields} for row in rows], terminal)
     if fmt == "nl":
         return "".join(json.dumps({f: row[f] for f in fields}, ensure_ascii=False) + "\n" for row in rows)
     if fmt == "csv":
@@ -137,9 +137,23 @@ def render_counts(rows: list[dict], fields: tuple[str, ...], fmt: str, terminal:
 # ------------------------------------------------------------------------------------------- events
 
 
+def json_array(items: list, terminal: Terminal) -> str:
+    """A JSON array: indented on a terminal; in a pipe one item per line, which json's C encoder writes several
+    times faster (it cannot indent)."""
+    if terminal.is_tty:
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if not items:
+        return "[]\n"
+    return "[" + ",\n ".join(json.dumps(item, ensure_ascii=False) for item in items) + "]\n"
+
+
+def json_object(item: dict, terminal: Terminal) -> str:
+    return json.dumps(item, ensure_ascii=False, indent=2 if terminal.is_tty else None) + "\n"
+
+
 def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
     if fmt == "json":
-        return json.dumps([records.event_record(dataset, m) for m in matches], ensure_ascii=False, indent=2) + "\n"
+        return json_array([records.event_record(dataset, m) for m in matches], terminal)
     if fmt == "nl":
         return "".join(json.dumps(records.event_record(dataset, m), ensure_ascii=False) + "\n" for m in matches)
     if fmt == "csv":
@@ -162,6 +176,8 @@ def _plain_line(fields: list[str]) -> str:
 
 
 def _csv(rows: list[list[str]], header: tuple[str, ...] = records.CSV_FIELDS) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -216,7 +232,7 @@ def _rich(terminal: Terminal, build) -> str:
 
 def render_actor(dataset: Dataset, actor: Actor, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
     if fmt == "json":
-        return json.dumps(records.actor_record(dataset, actor, matches), ensure_ascii=False, indent=2) + "\n"
+        return json_object(records.actor_record(dataset, actor, matches), terminal)
     if fmt == "nl":
         return json.dumps(records.actor_record(dataset, actor, matches), ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -288,7 +304,7 @@ def render_event_detail(dataset: Dataset, match: EventMatch, related: list, fmt:
     record = records.event_record(dataset, match)
     record["related"] = [{"id": e.id, "date": e.date, "start": e.start.isoformat(), "title": e.title} for e in related]
     if fmt == "json":
-        return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        return json_object(record, terminal)
     if fmt == "nl":
         return json.dumps(record, ensure_ascii=False) + "\n"
     if fmt == "csv":

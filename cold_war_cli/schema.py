@@ -16,7 +16,8 @@ Report = Callable[[str, str], None]
 
 SCHEMA_VERSION = 1
 ACTOR_KINDS = ("person", "state", "organization", "group")
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
+SLUG = re.compile(SLUG_PATTERN)
 
 TOP_KEYS = {"schema_version", "sources", "actors", "events"}
 SOURCE_KEYS = {"id", "title", "author", "year", "url"}

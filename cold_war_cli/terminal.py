@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+
+from cold_war_cli.value import Value
 
 
 def stdout_is_terminal() -> bool:
@@ -18,12 +19,11 @@ def stdout_is_terminal() -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Terminal:
-    is_tty: bool
-    width: int
-    color: bool
-    height: int = 24
+class Terminal(Value):
+    __slots__ = ("is_tty", "width", "color", "height")
+
+    def __init__(self, is_tty: bool, width: int, color: bool, height: int = 24):
+        self.is_tty, self.width, self.color, self.height = is_tty, width, color, height
 
 
 COLOR_MODES = ("auto", "always", "never")

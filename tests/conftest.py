@@ -13,10 +13,11 @@ MINI = DATA_DIR / "mini.json"
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    """Tests never see the developer's terminal settings or dataset override."""
-    for name in ("CWC_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM"):
+def clean_env(monkeypatch, tmp_path_factory):
+    """Tests never see the developer's terminal settings, dataset override or cache folder."""
+    for name in ("CWC_DATA", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "CWC_NO_CACHE", "CWC_TODAY"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CWC_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cwc-cache"))
 
 
 @pytest.fixture

@@ -70,9 +70,12 @@ def test_built_wheel_carries_the_data_and_runs_outside_the_checkout(tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     env = {"PYTHONPATH": str(target), "CWC_DATA": ""}
-    where = subprocess.run([sys.executable, "-c", "from cold_war_cli.dataset import default_path; print(default_path())"],
+    where = subprocess.run([sys.executable, "-c", "from importlib.resources import files; "
+                            "from cold_war_cli.dataset import default_path; print(default_path()); "
+                            "print(files('cold_war_cli') / 'data' / 'events.json')"],
                            capture_output=True, text=True, cwd=outside, env={**os.environ, **env})
-    assert where.stdout.strip().startswith(str(target)), where.stdout + where.stderr
+    ours, resources = where.stdout.split()
+    assert ours.startswith(str(target)) and ours == resources, where.stdout + where.stderr
     result = run_module("events", "--from", "1959", "--to", "1961", "--json", cwd=outside, env=env)
     assert result.returncode == 0, result.stderr
     from cold_war_cli.dataset import load

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of cwc against a reference, run alternately (A B A B ...) in one run.
+
+    python benchmarks/bench.py [--repeat N] [--cases startup,scale] [--sizes 10000,100000,1000000] [--json OUT]
+
+startup: on the shipped dataset, each case against the floor `python -c 'import click, json'` (same interpreter).
+scale:   on synthetic datasets (benchmarks/make_dataset.py), the same date query by cwc and by jq, plus cwc's
+         first run on a fresh file (new path, new content) so that any cache cwc keeps is cold.
+
+Every run is a fresh process with stdout to a pipe; its wall time is measured around spawn-to-reap and its peak
+memory is that child's own ru_maxrss (os.wait4). Ratios are ratios of medians. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+import make_dataset  # noqa: E402
+
+PY = sys.executable
+CWC = [PY, "-m", "cold_war_cli"]
+FLOOR = [PY, "-c", "import click, json"]
+JQ_FILTER = '[.events[] | select(.date >= "1959" and .date < "1962")]'
+CWC_QUERY = ["events", "--from", "1959", "--to", "1961", "--json"]
+
+# name, goal (max ratio case/floor), extra argv, extra env, expected exit status, text stdout must contain
+STARTUP_CASES = [
+    ("json", 1.3, CWC_QUERY, {}, 0, '"id"'),
+    ("table", 2.5, ["events", "--from", "1959", "--to", "1961", "--table"], {"COLUMNS": "120"}, 0, "┃"),
+    ("month-names", 1.6, ["events", "--from", "March 1958", "--to", "Oct 1962", "--json"], {}, 0, '"id"'),
+    ("garbage-date", 2.0, ["events", "--from", "banana"], {}, 2, None),
+    ("completion", 1.3, [], {"_CWC_COMPLETE": "bash_complete", "COMP_WORDS": "cwc who khr", "COMP_CWORD": "2"},
+     0, "khrushchev"),
+]
+# Goals for the scale cases, by size: max ratio cwc/jq for repeated runs, for the first run, max peak RSS (MB).
+SCALE_GOALS = {100_000: {"repeat": 0.3, "first": 1.0, "rss_mb": 600}}
+BIG = 1_000_000  # sizes from here on get --big-repeat runs
+DATA_SEED = 0
+
+
+# ----------------------------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_kb: int
+    status: int
+    stdout: bytes = field(repr=False)
+    stderr: bytes = field(repr=False)
+
+
+def base_env() -> dict[str, str]:
+    """The caller's environment, less what would change cwc's behaviour between runs."""
+    env = dict(os.environ)
+    for name in ("CWC_DATA", "_CWC_COMPLETE", "COMP_WORDS", "COMP_CWORD", "COLUMNS", "LINES", "FORCE_COLOR",
+                 "PAGER", "CWC_TODAY", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(name, None)
+    return env
+
+
+def run(argv: list[str], env: dict[str, str], keep_output: bool = False) -> Run:
+    """One fresh process; wall time from spawn to reap, peak RSS of that child alone (wait4's rusage)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env)
+        if keep_output:
+            out = proc.stdout.read()
+        else:  # drain the pipe without keeping tens of megabytes around
+            out = b""
+            while chunk := proc.stdout.read(1 << 20):
+                if len(out) < 4096:
+                    out += chunk[:4096]
+        _, wait_status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, so Popen must not wait again
+        proc.stdout.close()
+        err.seek(0)
+        stderr = err.read()
+    return Run(seconds, usage.ru_maxrss, proc.returncode, out, stderr)  # ru_maxrss is in KiB on Linux
+
+
+def check(r: Run, what: str, status: int = 0, needle: str | None = None) -> str | None:
+    """None if the run did what it should, else why not."""
+    if r.status != status:
+        tail = r.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        return f"{what}: exit {r.status} (expected {status}): {' | '.join(tail)}"
+    if needle is not None and needle.encode() not in r.stdout:
+        return f"{what}: output lacks {needle!r}: {r.stdout[:200]!r}"
+    return None
+
+
+def summary(values: list[float]) -> dict:
+    values = sorted(values)
+    q = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "q1": q[0], "q3": q[2],
+            "n": len(values)}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def verdict(value: float, goal: float | None) -> str:
+    if goal is None:
+        return ""
+    return "PASS" if value <= goal else "MISS"
+
+
+# ----------------------------------------------------------------------------------------------- startup
+
+
+def bench_startup(repeat: int) -> list[dict]:
+    env0 = base_env()
+    results = []
+    print(f"\n== startup: shipped dataset, {repeat} alternating pairs per case (floor, case, floor, case, ...)")
+    print(f"   floor: {shlex.join(FLOOR)}")
+    header = f"{'case':<14}{'floor':>9}{'case':>10}{'ratio':>8}{'goal':>7}  {'':4}  {'case q1-q3':>15}  {'RSS floor/case':>15}"
+    print(header)
+    for name, goal, extra, extra_env, status, needle in STARTUP_CASES:
+        env = {**env0, **extra_env}
+        argv = CWC + extra
+        # One untimed pair first: warms the page cache and the .pyc files for both.
+        warm_floor, warm_case = run(FLOOR, env0), run(argv, env, keep_output=True)
+        problem = check(warm_floor, "floor") or check(warm_case, name, status, needle)
+        floor_runs, case_runs = [], []
+        if problem is None:
+            for _ in range(repeat):
+                floor_runs.append(run(FLOOR, env0))
+                case_runs.append(run(argv, env))
+                problem = check(case_runs[-1], name, status) or check(floor_runs[-1], "floor")
+                if problem:
+                    break
+        if problem:
+            print(f"{name:<14}ERROR {problem}")
+            results.append({"case": name, "argv": argv, "env": extra_env, "goal": goal, "error": problem})
+            continue
+        f = summary([r.seconds for r in floor_runs])
+        c = summary([r.seconds for r in case_runs])
+        ratio = c["median"] / f["median"]
+        rss_f = max(r.rss_kb for r in floor_runs) / 1024
+        rss_c = max(r.rss_kb for r in case_runs) / 1024
+        print(f"{name:<14}{ms(f['median']):>9}{ms(c['median']):>10}{ratio:>7.2f}x{goal:>6}x  {verdict(ratio, goal):4}"
+              f"  {ms(c['q1']):>7}-{ms(c['q3']):<7}  {f'{rss_f:.0f}/{rss_c:.0f} MB':>15}")
+        results.append({
+            "case": name, "argv": argv, "env": extra_env, "goal": goal, "floor_s": f, "case_s": c, "ratio": ratio,
+            "pass": ratio <= goal, "floor_rss_mb": rss_f, "case_rss_mb": rss_c,
+            "per_pair_ratio_median": statistics.median(b.seconds / a.seconds for a, b in zip(floor_runs, case_runs)),
+        })
+    return results
+
+
+# ------------------------------------------------------------------------------------------------- scale
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def dataset(n: int) -> Path:
+    """The cached synthetic dataset of n events, rebuilt when the shipped data or the generator changed."""
+    path = OUT / f"events-{n}.json"
+    meta_path = OUT / f"events-{n}.meta.json"
+    want = {"events": n, "seed": DATA_SEED, "base_sha256": _sha256(make_dataset.BASE),
+            "generator_version": make_dataset.GENERATOR_VERSION}
+    try:
+        have = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        have = None
+    if path.is_file() and have == want:
+        print(f"   reusing {path.relative_to(REPO)} ({path.stat().st_size / 1e6:.0f} MB)")
+        return path
+    started = time.perf_counter()
+    make_dataset.build(n, path, seed=DATA_SEED)
+    meta_path.write_text(json.dumps(want) + "\n")
+    print(f"   built {path.relative_to(REPO)} ({path.stat().st_size / 1e6:.0f} MB) in "
+          f"{time.perf_counter() - started:.1f} s")
+    return path
+
+
+def _count(out: bytes) -> int | None:
+    try:
+        return len(json.loads(out))
+    except ValueError:
+        return None
+
+
+def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list[dict]:
+    env = base_env()
+    results = []
+    print(f"\n== scale: synthetic datasets in {OUT.relative_to(REPO)}/, alternating cwc and jq on the same file")
+    print(f"   cwc: {shlex.join(['python', '-m', 'cold_war_cli', '--data', 'FILE', *CWC_QUERY])}")
+    print(f"   jq:  {shlex.join([jq, JQ_FILTER, 'FILE'])}")
+    for n in sizes:
+        reps = big_repeat if n >= BIG else repeat
+        goals = SCALE_GOALS.get(n, {})
+        print(f"\n-- {n:,} events ({reps} alternating pairs)")
+        path = dataset(n)
+        mb = path.stat().st_size / 1e6
+        cwc_argv = CWC + ["--data", str(path)] + CWC_QUERY
+        jq_argv = [jq, JQ_FILTER, str(path)]
+        row: dict = {"events": n, "file_mb": mb, "pairs": reps, "goals": goals}
+
+        # First, cwc's very first run on a fresh file: same size, new content (a seed never used before), new
+        # path. Any content-keyed cache cwc keeps is cold for it. Then one jq run on that file for comparison.
+        fresh_seed = time.time_ns() % (1 << 31) | 1
+        fresh = OUT / f"fresh-{n}-{fresh_seed}.json"
+        t0 = time.perf_counter()
+        make_dataset.build(n, fresh, seed=fresh_seed)
+        print(f"   built fresh copy {fresh.name} (seed {fresh_seed}) in {time.perf_counter() - t0:.1f} s")
+        try:
+            first = run(CWC + ["--data", str(fresh)] + CWC_QUERY, env, keep_output=True)
+            first_jq = run([jq, JQ_FILTER, str(fresh)], env)
+        finally:
+            fresh.unlink(missing_ok=True)
+        problem = check(first, "cwc first run") or check(first_jq, "jq on the fresh file")
+
+        # Then one untimed warm-up run of cwc on the cached file (page cache; a warm cwc cache if it keeps one)
+        # and, below 1M events, of jq too (jq keeps nothing between runs), then the alternating series. The
+        # outputs of the warm-up and of the first jq run are kept to count the matches.
+        cwc_runs, jq_runs = [], []
+        if problem is None:
+            warm_cwc = run(cwc_argv, env, keep_output=True)
+            problem = check(warm_cwc, "cwc")
+            if problem is None and n < BIG:
+                problem = check(run(jq_argv, env), "jq")
+            row["matches"] = {"cwc": _count(warm_cwc.stdout)}
+        if problem is None:
+            for i in range(reps):
+                cwc_runs.append(run(cwc_argv, env))
+                jq_runs.append(run(jq_argv, env, keep_output=i == 0))
+                if i == 0:
+                    row["matches"]["jq"] = _count(jq_runs[0].stdout)
+                problem = check(cwc_runs[-1], "cwc") or check(jq_runs[-1], "jq")
+                if problem:
+                    break
+                print(f"   pair {i + 1}/{reps}: cwc {ms(cwc_runs[-1].seconds)}, jq {ms(jq_runs[-1].seconds)}",
+                      flush=True)
+        if problem:
+            print(f"   ERROR {problem}")
+            row["error"] = problem
+            results.append(row)
+            continue
+        c = summary([r.seconds for r in cwc_runs])
+        j = summary([r.seconds for r in jq_runs])
+        ratio = c["median"] / j["median"]
+        ratio_first = first.seconds / j["median"]
+        rss_c = max(r.rss_kb for r in cwc_runs) / 1024
+        rss_j = max(r.rss_kb for r in jq_runs) / 1024
+        rss_first = first.rss_kb / 1024
+        rss_worst = max(rss_c, rss_first)
+        row.update({
+            "cwc_s": c, "jq_s": j, "ratio": ratio, "cwc_rss_mb": rss_c, "jq_rss_mb": rss_j,
+            "first": {"cwc_s": first.seconds, "cwc_rss_mb": rss_first, "jq_s": first_jq.seconds,
+                      "jq_rss_mb": first_jq.rss_kb / 1024, "ratio_vs_jq_median": ratio_first,
+                      "matches": _count(first.stdout)},
+        })
+        if goals:
+            row["pass"] = {"repeat": ratio <= goals["repeat"], "first": ratio_first <= goals["first"],
+                           "rss": rss_worst <= goals["rss_mb"]}
+        m = row["matches"]
+        print(f"   file {mb:.0f} MB; matches: cwc {m['cwc']} events (overlap of 1959-1961), "
+              f"jq {m['jq']} (date string in [1959, 1962))")
+        print(f"   {'':18}{'cwc':>9}{'jq':>9}{'ratio':>8}{'goal':>7}")
+        g = goals.get("repeat")
+        print(f"   {'repeated (median)':<18}{ms(c['median']):>9}{ms(j['median']):>9}{ratio:>7.2f}x"
+              f"{f'{g}x' if g else '':>7}  {verdict(ratio, g)}")
+        g = goals.get("first")
+        print(f"   {'first, cold':<18}{ms(first.seconds):>9}{ms(first_jq.seconds):>9}{ratio_first:>7.2f}x"
+              f"{f'{g}x' if g else '':>7}  {verdict(ratio_first, g)}   (ratio against jq's median)")
+        g = goals.get("rss_mb")
+        print(f"   {'peak RSS':<18}{rss_worst:>6.0f} MB{rss_j:>6.0f} MB{'':8}{f'{g} MB' if g else '':>7}  "
+              f"{verdict(rss_worst, g)}   (cwc: first {rss_first:.0f} MB, repeated {rss_c:.0f} MB)")
+        print(f"   spread q1-q3: cwc {ms(c['q1'])}-{ms(c['q3'])}, jq {ms(j['q1'])}-{ms(j['q3'])}")
+        results.append(row)
+    return results
+
+
+# -------------------------------------------------------------------------------------------------- main
+
+
+def machine() -> dict:
+    def out(argv: list[str]) -> str | None:
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=30).stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    dirty = out(["git", "status", "--porcelain", "--", "cold_war_cli", "data", "pyproject.toml"])
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "executable": PY,
+        "platform": platform.platform(),
+        "loadavg": os.getloadavg(),
+        "mem_total_mb": _mem_total_mb(),
+        "jq": out([shutil.which("jq") or "jq", "--version"]),
+        "cwc": out(CWC + ["--version"]),
+        "git": (out(["git", "rev-parse", "--short", "HEAD"]) or "?") + (" (cwc or data modified)" if dirty else ""),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+
+
+def _mem_total_mb() -> int | None:
+    try:
+        with open("/proc/meminfo") as f:
+            return int(f.readline().split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=15,
+                        help="alternating pairs per startup case, and per scale size below 1M (default 15)")
+    parser.add_argument("--scale-repeat", type=int, help="pairs per scale size below 1M (default: --repeat)")
+    parser.add_argument("--big-repeat", type=int, default=3, help="pairs per scale size of 1M or more (default 3)")
+    parser.add_argument("--cases", default="startup,scale", help="startup, scale or both (default startup,scale)")
+    parser.add_argument("--sizes", default="10000,100000", help="scale sizes (default 10000,100000)")
+    parser.add_argument("--jq", default=shutil.which("jq") or "jq", help="the jq to compare with")
+    parser.add_argument("--json", metavar="OUT", help="also write every figure to this JSON file")
+    args = parser.parse_args(argv)
+    cases = {c.strip() for c in args.cases.split(",") if c.strip()}
+    if not cases <= {"startup", "scale"}:
+        parser.error(f"unknown case group(s): {', '.join(sorted(cases - {'startup', 'scale'}))}")
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.repeat < 1 or args.big_repeat < 1:
+        parser.error("repeats must be 1 or more")
+
+    facts = machine()
+    print(f"$ {shlex.join(['python', *sys.argv])}")
+    print(f"machine: nproc {facts['nproc']}, {facts['mem_total_mb']} MB RAM, load {facts['loadavg'][0]:.2f}, "
+          f"Python {facts['python']} ({PY}), {facts['platform']}")
+    print(f"under test: {facts['cwc']}, git {facts['git']}; reference: {facts['jq']}")
+    report: dict = {"command": sys.argv, "machine": facts}
+    started = time.perf_counter()
+    if "startup" in cases:
+        report["startup"] = bench_startup(args.repeat)
+    if "scale" in cases:
+        if shutil.which(args.jq) is None:
+            parser.error(f"jq not found: {args.jq}")
+        report["scale"] = bench_scale(sizes, args.scale_repeat or args.repeat, args.big_repeat, args.jq)
+    report["elapsed_s"] = time.perf_counter() - started
+    print(f"\ntotal {report['elapsed_s']:.0f} s; load average now {os.getloadavg()[0]:.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1) + "\n")
+        print(f"figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

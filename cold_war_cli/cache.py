@@ -1,0 +1,162 @@
+"""A persistent snapshot of a loaded dataset, so the next run skips decoding and checking the JSON.
+
+The snapshot's name is a hash of cwc's version and the data file's bytes, so a changed file (or a new cwc) can
+never meet an old snapshot. It lives in $CWC_CACHE_DIR, else $XDG_CACHE_HOME/cwc, else ~/.cache/cwc;
+CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only speed.
+
+Layout: b"CWCSNAP1", the header length (8 bytes), a marshal'd header (sources, actors, per-chunk first start day,
+per-chunk latest end day, chunk offsets), then the chunks: events sorted by start day, marshal'd 256 at a time, so
+a date query unmarshals only the chunks it needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from datetime import date
+from pathlib import Path
+
+from cold_war_cli.dates import DayRange
+from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
+
+MAGIC = b"CWCSNAP1"
+CHUNK = 256
+
+
+def cache_dir() -> Path | None:
+    env = os.environ
+    if env.get("CWC_NO_CACHE"):
+        return None
+    if env.get("CWC_CACHE_DIR"):
+        return Path(env["CWC_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cwc"
+
+
+def snapshot_name(data: bytes) -> str:
+    from cold_war_cli import __version__
+
+    digest = hashlib.blake2b(data, digest_size=20, person=b"cwc-snapshot")
+    digest.update(__version__.encode())
+    return digest.hexdigest() + ".snap"
+
+
+# ------------------------------------------------------------------------------------------ to and from tuples
+
+
+def _cites(citations) -> tuple:
+    return tuple((c.source_id, c.locator) for c in citations)
+
+
+def _event_tuple(e: Event) -> tuple:
+    return (e.id, e.date, e.range.start.toordinal(), e.range.end.toordinal(), e.range.precision, e.certainty,
+            e.title, e.summary, _cites(e.citations), e.actor_ids, e.places, e.tags, e.label, e.notes,
+            tuple((a.date, _cites(a.citations), a.note) for a in e.alt_dates))
+
+
+def _event(t: tuple) -> Event:
+    (id_, date_text, start, end, precision, certainty, title, summary, cites, actors, places, tags, label, notes,
+     alts) = t
+    return Event(id_, date_text, DayRange(date.fromordinal(start), date.fromordinal(end), precision), certainty,
+                 title, summary, tuple(Citation(s, loc) for s, loc in cites), actors, places, tags, label, notes,
+                 tuple(AltDate(d, tuple(Citation(s, loc) for s, loc in c), n) for d, c, n in alts))
+
+
+def _range_tuple(r: DayRange | None):
+    return None if r is None else (r.start.toordinal(), r.end.toordinal(), r.precision)
+
+
+def _range(t) -> DayRange | None:
+    return None if t is None else DayRange(date.fromordinal(t[0]), date.fromordinal(t[1]), t[2])
+
+
+def _actor_tuple(a: Actor) -> tuple:
+    roles = tuple((r.title, _range_tuple(r.start), _range_tuple(r.end), r.start_text, r.end_text) for r in a.roles)
+    return (a.id, a.name, a.kind, a.aliases, a.born, a.died, roles, a.summary)
+
+
+def _actor(t: tuple) -> Actor:
+    id_, name, kind, aliases, born, died, roles, summary = t
+    return Actor(id_, name, kind, aliases, born, died,
+                 tuple(Role(title, _range(s), _range(e), st, et) for title, s, e, st, et in roles), summary)
+
+
+# ------------------------------------------------------------------------------------------ write and read
+
+
+def save(dataset: Dataset, name: str) -> None:
+    """Write the snapshot atomically; any failure is ignored (the cache only ever saves time)."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    events = dataset.events  # already sorted by (start, end, id)
+    chunks, firsts, lasts = [], [], []
+    for i in range(0, len(events), CHUNK):
+        part = events[i : i + CHUNK]
+        chunks.append(marshal.dumps(tuple(_event_tuple(e) for e in part)))
+        firsts.append(part[0].range.start.toordinal())
+        lasts.append(max(e.range.end.toordinal() for e in part))
+    offsets, position = [], 0
+    for chunk in chunks:
+        offsets.append(position)
+        position += len(chunk)
+    offsets.append(position)
+    header = marshal.dumps((
+        dataset.schema_version,
+        tuple((s.id, s.title, s.author, s.year, s.url) for s in dataset.sources.values()),
+        tuple(_actor_tuple(a) for a in dataset.actors.values()),
+        tuple(firsts), tuple(lasts), tuple(offsets),
+    ))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{name}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(temporary, folder / name)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+class Snapshot:
+    """A snapshot opened for reading: header decoded, chunks decoded on demand."""
+
+    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "offsets", "body")
+
+    def __init__(self, raw: bytes):
+        if raw[:8] != MAGIC:
+            raise ValueError("not a cwc snapshot")
+        size = int.from_bytes(raw[8:16], "little")
+        (self.schema_version, self.sources, self.actor_rows, self.firsts, self.lasts,
+         self.offsets) = marshal.loads(raw[16 : 16 + size])
+        self.body = memoryview(raw)[16 + size :]
+
+    def dataset(self, path: str, within: DayRange | None = None) -> Dataset:
+        """The dataset, with every event, or (given `within`) at least every event overlapping it."""
+        sources = {row[0]: Source(*row) for row in self.sources}
+        actors = {row[0]: _actor(row) for row in self.actor_rows}
+        wanted = range(len(self.firsts))
+        if within is not None:
+            low, high = within.start.toordinal(), within.end.toordinal()
+            wanted = [i for i in wanted if self.firsts[i] <= high and self.lasts[i] >= low]
+        events = []
+        for i in wanted:
+            rows = marshal.loads(self.body[self.offsets[i] : self.offsets[i + 1]])
+            events.extend(_event(row) for row in rows)
+        return Dataset(path=path, schema_version=self.schema_version, sources=sources, actors=actors, events=events)
+
+
+def open_snapshot(name: str) -> Snapshot | None:
+    """The snapshot with this name, or None if there is none (or it cannot be read)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return Snapshot((folder / name).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
