@@ -67,13 +67,36 @@ class Run:
     stderr: bytes = field(repr=False)
 
 
-def base_env() -> dict[str, str]:
-    """The caller's environment, less what would change cwc's behaviour between runs."""
+CACHE = OUT / "cache"  # XDG_CACHE_HOME for the runs, so snapshots of the synthetic files stay in out/
+USER_CACHE = False  # --user-cache: keep the caller's own cache settings instead
+
+
+def base_env(cache_home: Path | None = None) -> dict[str, str]:
+    """The caller's environment, less what would change cwc's behaviour between runs.
+
+    Any persistent cache cwc keeps goes under `cache_home` (default benchmarks/out/cache) through XDG_CACHE_HOME,
+    not into the caller's ~/.cache, unless --user-cache was given.
+    """
     env = dict(os.environ)
     for name in ("CWC_DATA", "_CWC_COMPLETE", "COMP_WORDS", "COMP_CWORD", "COLUMNS", "LINES", "FORCE_COLOR",
                  "PAGER", "CWC_TODAY", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
+    if not USER_CACHE:
+        for name in ("CWC_CACHE_DIR", "CWC_NO_CACHE"):
+            env.pop(name, None)
+        env["XDG_CACHE_HOME"] = str(cache_home or CACHE)
     return env
+
+
+def du_mb(path: Path) -> float:
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total / 1e6
 
 
 def run(argv: list[str], env: dict[str, str], keep_output: bool = False) -> Run:
@@ -215,7 +238,7 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
     for n in sizes:
         reps = big_repeat if n >= BIG else repeat
         goals = SCALE_GOALS.get(n, {})
-        print(f"\n-- {n:,} events ({reps} alternating pairs)")
+        print(f"\n-- {n:,} events ({reps} alternating pair{'s' if reps != 1 else ''})")
         path = dataset(n)
         mb = path.stat().st_size / 1e6
         cwc_argv = CWC + ["--data", str(path)] + CWC_QUERY
@@ -229,11 +252,15 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         t0 = time.perf_counter()
         make_dataset.build(n, fresh, seed=fresh_seed)
         print(f"   built fresh copy {fresh.name} (seed {fresh_seed}) in {time.perf_counter() - t0:.1f} s")
+        # Its cache folder is a new empty one too, removed afterwards with the file.
+        fresh_cache = Path(tempfile.mkdtemp(prefix="fresh-cache-", dir=OUT))
         try:
-            first = run(CWC + ["--data", str(fresh)] + CWC_QUERY, env, keep_output=True)
+            first = run(CWC + ["--data", str(fresh)] + CWC_QUERY, base_env(fresh_cache), keep_output=True)
             first_jq = run([jq, JQ_FILTER, str(fresh)], env)
+            first_cache_mb = du_mb(fresh_cache)
         finally:
             fresh.unlink(missing_ok=True)
+            shutil.rmtree(fresh_cache, ignore_errors=True)
         problem = check(first, "cwc first run") or check(first_jq, "jq on the fresh file")
 
         # Then one untimed warm-up run of cwc on the cached file (page cache; a warm cwc cache if it keeps one)
@@ -272,6 +299,7 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         rss_worst = max(rss_c, rss_first)
         row.update({
             "cwc_s": c, "jq_s": j, "ratio": ratio, "cwc_rss_mb": rss_c, "jq_rss_mb": rss_j,
+            "cache_mb": {"first_run_wrote": first_cache_mb, "folder_after": None if USER_CACHE else du_mb(CACHE)},
             "first": {"cwc_s": first.seconds, "cwc_rss_mb": rss_first, "jq_s": first_jq.seconds,
                       "jq_rss_mb": first_jq.rss_kb / 1024, "ratio_vs_jq_median": ratio_first,
                       "matches": _count(first.stdout)},
@@ -293,6 +321,9 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         print(f"   {'peak RSS':<18}{rss_worst:>6.0f} MB{rss_j:>6.0f} MB{'':8}{f'{g} MB' if g else '':>7}  "
               f"{verdict(rss_worst, g)}   (cwc: first {rss_first:.0f} MB, repeated {rss_c:.0f} MB)")
         print(f"   spread q1-q3: cwc {ms(c['q1'])}-{ms(c['q3'])}, jq {ms(j['q1'])}-{ms(j['q3'])}")
+        if not USER_CACHE:
+            print(f"   cwc cache: the first run wrote {first_cache_mb:.0f} MB; "
+                  f"{CACHE.relative_to(REPO)}/ now holds {row['cache_mb']['folder_after']:.0f} MB")
         results.append(row)
     return results
 
@@ -322,6 +353,18 @@ def machine() -> dict:
     }
 
 
+def code_fingerprint() -> str:
+    """A hash of cwc's code and the shipped data, to tell whether they changed while the benchmark ran."""
+    h = hashlib.sha256()
+    for path in sorted((REPO / "cold_war_cli").rglob("*.py")) + [make_dataset.BASE]:
+        h.update(str(path.relative_to(REPO)).encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            pass
+    return h.hexdigest()[:12]
+
+
 def _mem_total_mb() -> int | None:
     try:
         with open("/proc/meminfo") as f:
@@ -340,7 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="scale sizes (default 10000,100000)")
     parser.add_argument("--jq", default=shutil.which("jq") or "jq", help="the jq to compare with")
     parser.add_argument("--json", metavar="OUT", help="also write every figure to this JSON file")
+    parser.add_argument("--user-cache", action="store_true",
+                        help="let cwc use the caller's cache folder (default: XDG_CACHE_HOME=benchmarks/out/cache)")
     args = parser.parse_args(argv)
+    global USER_CACHE
+    USER_CACHE = args.user_cache
     cases = {c.strip() for c in args.cases.split(",") if c.strip()}
     if not cases <= {"startup", "scale"}:
         parser.error(f"unknown case group(s): {', '.join(sorted(cases - {'startup', 'scale'}))}")
@@ -353,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: nproc {facts['nproc']}, {facts['mem_total_mb']} MB RAM, load {facts['loadavg'][0]:.2f}, "
           f"Python {facts['python']} ({PY}), {facts['platform']}")
     print(f"under test: {facts['cwc']}, git {facts['git']}; reference: {facts['jq']}")
-    report: dict = {"command": sys.argv, "machine": facts}
+    print(f"cwc's cache: {'the caller’s own' if USER_CACHE else f'XDG_CACHE_HOME={CACHE.relative_to(REPO)}'}")
+    report: dict = {"command": sys.argv, "machine": facts, "code_fingerprint": code_fingerprint()}
     started = time.perf_counter()
     if "startup" in cases:
         report["startup"] = bench_startup(args.repeat)
@@ -362,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"jq not found: {args.jq}")
         report["scale"] = bench_scale(sizes, args.scale_repeat or args.repeat, args.big_repeat, args.jq)
     report["elapsed_s"] = time.perf_counter() - started
+    if code_fingerprint() != report["code_fingerprint"]:
+        report["code_changed_during_run"] = True
+        print("\nWARNING: cold_war_cli/ or data/events.json changed while the benchmark ran; "
+              "the figures mix versions. Run it again.")
     print(f"\ntotal {report['elapsed_s']:.0f} s; load average now {os.getloadavg()[0]:.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import itertools
 import json
 from pathlib import Path
 
@@ -267,9 +266,10 @@ def test_structured_json_runs_that_succeed_print_json(workdir, data):
     result = invoke(argv, data.draw(environments))
     check(result, argv, structured=True, skip_known=reject)
     if result.exit_code == 0 and not {"--fields", "-h", "--help"} & set(argv):
-        assert result.stdout.strip(), argv  # JSON output is never empty: [] at least
         if argv[-1] == "--json":
-            assert isinstance(json.loads(result.stdout), (list, dict))
+            assert isinstance(json.loads(result.stdout), (list, dict))  # never empty: [] at least
+        else:
+            assert all(isinstance(json.loads(line), dict) for line in result.stdout.split("\n")[:-1])
 
 
 # ===================================================================================== generated datasets
@@ -408,9 +408,11 @@ def test_validate_agrees_with_loading(workdir, content):
 def valid_variants(draw):
     """Valid datasets with generated text and dates: every run on them must succeed or be a usage error."""
     raw = copy.deepcopy(MINI_RAW)
-    text = st.text(alphabet=no_nul, min_size=1, max_size=30).filter(lambda s: s.strip())
+    # No lone carriage returns: CSV output mishandles them (test_hostile.py::test_csv_quotes_a_lone_carriage_return).
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1,
+                   max_size=30).filter(lambda s: s.strip())
     for event in raw["events"]:
-        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip())))
+        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip() and "\r" not in s)))
         event["summary"] = draw(text)
         event["places"] = draw(st.lists(text, max_size=2))
         event["notes"] = draw(st.lists(text, max_size=2))
@@ -437,12 +439,12 @@ def test_valid_generated_datasets_never_fail_to_load(workdir, raw, data):
         if args[-1] == "--json" and args[0] == "events":
             assert [r["title"] for r in json.loads(result.stdout)] == \
                    [e["title"] for e in sorted(raw["events"], key=_start_key)]
-        if args[-1] == "--nl":
-            assert len(result.stdout.splitlines()) == len(raw["events"])
+        if args[-1] == "--nl":  # NDJSON lines end with \n (U+2028 may stay raw inside a string)
+            assert len(result.stdout.split("\n")) == len(raw["events"]) + 1
         if args[-1] == "--csv":
             assert len(list(csv.reader(io.StringIO(result.stdout, newline="")))) == len(raw["events"]) + 1
         if args[-1] == "--plain" and args[0] == "events":
-            assert len(result.stdout.splitlines()) == len(raw["events"])
+            assert len(result.stdout.split("\n")) == len(raw["events"]) + 1
 
 
 def _start_key(event):
@@ -466,7 +468,7 @@ def test_cwc_today_at_the_ends_of_the_calendar(today, args):
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: SOURCE_DATE_EPOCH out of range or with non-ASCII digits crashes export ics")
-@pytest.mark.parametrize("epoch", ["99999999999999", "²", "١٢٣"])
+@pytest.mark.parametrize("epoch", ["99999999999999", "²"])
 def test_odd_source_date_epoch(epoch):
     argv = ["--data", str(MINI), "export", "ics"]
     result = invoke(argv, {"SOURCE_DATE_EPOCH": epoch})

@@ -407,6 +407,16 @@ def test_csv_round_trips_with_one_row_per_event(run, hostile):
         assert row["tags"] == f"tag {text}"
 
 
+@pytest.mark.xfail(strict=True, reason="BUG: CSV leaves a field with a lone carriage return unquoted, so readers split the row")
+def test_csv_quotes_a_lone_carriage_return(run, write_dataset):
+    raw = mini_raw()
+    raw["events"][0]["title"] = "Batista\rflees"
+    result = run("events", "--csv", data=write_dataset(raw))
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8"), newline="")))
+    assert len(rows) == 1 + 7
+    assert [r[8] for r in rows if r[0] == "cuban-revolution-victory"] == ["Batista\rflees"]
+
+
 def test_who_json_and_csv_keep_hostile_actor_text(run, hostile):
     for key, text in HOSTILE.items():
         record = json.loads(run("who", f"actor-{key}", "--json", data=hostile).stdout)

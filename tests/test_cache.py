@@ -1,0 +1,122 @@
+"""Snapshots of loaded datasets: same answers as a fresh read, never stale, never in the way."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from cold_war_cli import cache, decode, schema
+from cold_war_cli.dataset import default_path, load, parse_json
+from cold_war_cli.dates import between, parse_user_date
+from cold_war_cli.query import EventFilter, select_events
+from tests.conftest import MINI
+
+
+def snapshot_files(folder):
+    return sorted(p.name for p in folder.glob("*.snap")) if folder.exists() else []
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CWC_CACHE_DIR", str(folder))
+    return folder
+
+
+def same_dataset(a, b):
+    assert a.sources == b.sources
+    assert a.actors == b.actors
+    assert a.events == b.events
+
+
+@pytest.mark.parametrize("path", [str(MINI), default_path()])
+def test_fast_decoder_builds_exactly_what_the_careful_reader_builds(path):
+    data = open(path, "rb").read()
+    careful = schema.build(parse_json(data, path), path, lambda where, message: pytest.fail(f"{where}: {message}"))
+    same_dataset(decode.build(data, path), careful)
+
+
+@pytest.mark.parametrize("path", [str(MINI), default_path()])
+def test_a_snapshot_gives_back_the_same_dataset(cache_folder, path):
+    fresh = load(path)
+    assert len(snapshot_files(cache_folder)) == 1
+    same_dataset(load(path), fresh)
+
+
+def test_a_partial_load_answers_date_queries_like_a_full_one(cache_folder):
+    full = load()
+    for first, last in [("1959", "1961"), ("1962-10-27", "1962-10-27"), ("1945", "1945"), ("1960s", "1960s"),
+                        ("1991-12", "1991-12"), ("2001", "2001")]:
+        when = between(parse_user_date(first), parse_user_date(last))
+        partial = load(within=when)  # from the snapshot
+        wanted = EventFilter(when=when)
+        assert [m.event for m in select_events(partial, wanted)] == [m.event for m in select_events(full, wanted)]
+        assert len(partial.events) <= len(full.events)
+
+
+def test_a_changed_file_never_meets_its_old_snapshot(cache_folder, tmp_path, mini_raw):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")
+    before = os.stat(path)
+    assert load(path).events[0].title == "Beria shot [sic]"
+    mini_raw["events"][4]["title"] = "Beria shot"  # same size? no matter: the name is the content's hash
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # even with the old modification time
+    assert load(path).events[0].title == "Beria shot"
+    assert len(snapshot_files(cache_folder)) == 2
+
+
+def test_a_broken_file_is_never_cached(cache_folder, write_dataset):
+    path = write_dataset('{"schema_version": 1, "sources": [], "actors": [], "events": [{"id": "x"}]}')
+    for _ in range(2):
+        with pytest.raises(Exception, match="missing required field"):
+            load(path)
+    assert snapshot_files(cache_folder) == []
+
+
+def test_read_only_cache_folder_only_costs_speed(tmp_path, monkeypatch, run):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    monkeypatch.setenv("CWC_CACHE_DIR", str(folder))
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        result = run("events", "--json")
+        assert result.exit_code == 0 and len(json.loads(result.stdout)) == 7 and result.stderr == ""
+        assert snapshot_files(folder) == []
+    finally:
+        folder.chmod(stat.S_IRWXU)
+
+
+def test_unusable_cache_location_only_costs_speed(tmp_path, monkeypatch, run):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CWC_CACHE_DIR", str(blocker / "cwc"))
+    result = run("events", "--json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 7 and result.stderr == ""
+
+
+def test_a_corrupt_snapshot_is_ignored(cache_folder):
+    fresh = load(MINI)
+    (snapshot,) = cache_folder.glob("*.snap")
+    snapshot.write_bytes(b"CWCSNAP1" + b"\xff" * 40)
+    same_dataset(load(MINI), fresh)
+    snapshot.write_bytes(b"garbage")
+    same_dataset(load(MINI), fresh)
+
+
+def test_no_cache_when_asked(cache_folder, monkeypatch):
+    monkeypatch.setenv("CWC_NO_CACHE", "1")
+    load(MINI)
+    assert snapshot_files(cache_folder) == []
+
+
+def test_snapshot_names_depend_on_content_and_version(monkeypatch):
+    import cold_war_cli
+
+    first = cache.snapshot_name(b"{}")
+    assert cache.snapshot_name(b"{} ") != first
+    monkeypatch.setattr(cold_war_cli, "__version__", "0.0.0-other")
+    assert cache.snapshot_name(b"{}") != first
