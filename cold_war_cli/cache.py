@@ -59,8 +59,9 @@ def _event(t: tuple) -> Event:
     (id_, date_text, start, end, precision, certainty, title, summary, cites, actors, places, tags, label, notes,
      alts) = t
     return Event(id_, date_text, DayRange(date.fromordinal(start), date.fromordinal(end), precision), certainty,
-                 title, summary, tuple(Citation(s, loc) for s, loc in cites), actors, places, tags, label, notes,
-                 tuple(AltDate(d, tuple(Citation(s, loc) for s, loc in c), n) for d, c, n in alts))
+                 title, summary, tuple(Citation(s, loc) for s, loc in cites), tuple(actors), tuple(places),
+                 tuple(tags), label, tuple(notes), tuple(AltDate(d, tuple(Citation(s, loc) for s, loc in c), n)
+                                                         for d, c, n in alts))
 
 
 def _range_tuple(r: DayRange | None):
@@ -85,32 +86,56 @@ def _actor(t: tuple) -> Actor:
 # ------------------------------------------------------------------------------------------ write and read
 
 
-def save(dataset: Dataset, name: str) -> None:
+class Rows:
+    """A validated dataset as plain tuples (the snapshot's form): events sorted by (start, end, id)."""
+
+    __slots__ = ("schema_version", "sources", "actors", "events")
+
+    def __init__(self, schema_version: int, sources: tuple, actors: tuple, events: list):
+        self.schema_version, self.sources, self.actors, self.events = schema_version, sources, actors, events
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Rows:
+        return cls(dataset.schema_version,
+                   tuple((s.id, s.title, s.author, s.year, s.url) for s in dataset.sources.values()),
+                   tuple(_actor_tuple(a) for a in dataset.actors.values()),
+                   [_event_tuple(e) for e in dataset.events])
+
+    def dataset(self, path: str, within: DayRange | None = None) -> Dataset:
+        events = self.events
+        if within is not None:
+            low, high = within.start.toordinal(), within.end.toordinal()
+            events = [row for row in events if row[2] <= high and row[3] >= low]
+        return _dataset(path, self.schema_version, self.sources, self.actors, [_event(row) for row in events])
+
+
+def _dataset(path: str, schema_version: int, sources: tuple, actors: tuple, events: list) -> Dataset:
+    return Dataset(path=path, schema_version=schema_version, sources={row[0]: Source(*row) for row in sources},
+                   actors={row[0]: _actor(row) for row in actors}, events=events)
+
+
+def save(rows: Rows, name: str) -> None:
     """Write the snapshot atomically; any failure is ignored (the cache only ever saves time)."""
     folder = cache_dir()
     if folder is None:
         return
-    events = dataset.events  # already sorted by (start, end, id)
+    events = rows.events
     chunks, firsts, lasts = [], [], []
     for i in range(0, len(events), CHUNK):
-        part = events[i : i + CHUNK]
-        chunks.append(marshal.dumps(tuple(_event_tuple(e) for e in part)))
-        firsts.append(part[0].range.start.toordinal())
-        lasts.append(max(e.range.end.toordinal() for e in part))
+        part = tuple(events[i : i + CHUNK])
+        chunks.append(marshal.dumps(part))
+        firsts.append(part[0][2])
+        lasts.append(max(row[3] for row in part))
     offsets, position = [], 0
     for chunk in chunks:
         offsets.append(position)
         position += len(chunk)
     offsets.append(position)
-    header = marshal.dumps((
-        dataset.schema_version,
-        tuple((s.id, s.title, s.author, s.year, s.url) for s in dataset.sources.values()),
-        tuple(_actor_tuple(a) for a in dataset.actors.values()),
-        tuple(firsts), tuple(lasts), tuple(offsets),
-    ))
+    header = marshal.dumps((rows.schema_version, rows.sources, rows.actors, tuple(firsts), tuple(lasts),
+                            tuple(offsets)))
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{name}.{os.getpid()}.tmp"
         with open(temporary, "wb") as handle:
             handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
             for chunk in chunks:
@@ -119,7 +144,7 @@ def save(dataset: Dataset, name: str) -> None:
     except OSError:
         try:
             temporary.unlink(missing_ok=True)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
 
 
@@ -138,8 +163,6 @@ class Snapshot:
 
     def dataset(self, path: str, within: DayRange | None = None) -> Dataset:
         """The dataset, with every event, or (given `within`) at least every event overlapping it."""
-        sources = {row[0]: Source(*row) for row in self.sources}
-        actors = {row[0]: _actor(row) for row in self.actor_rows}
         wanted = range(len(self.firsts))
         if within is not None:
             low, high = within.start.toordinal(), within.end.toordinal()
@@ -148,7 +171,7 @@ class Snapshot:
         for i in wanted:
             rows = marshal.loads(self.body[self.offsets[i] : self.offsets[i + 1]])
             events.extend(_event(row) for row in rows)
-        return Dataset(path=path, schema_version=self.schema_version, sources=sources, actors=actors, events=events)
+        return _dataset(path, self.schema_version, self.sources, self.actor_rows, events)
 
 
 def open_snapshot(name: str) -> Snapshot | None:

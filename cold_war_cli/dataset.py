@@ -81,28 +81,28 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     collecting = gc.isenabled()
     gc.disable()
     try:
-        dataset = build(data, path)
-        cache.save(dataset, name)
+        rows = _rows(data, path)
+        cache.save(rows, name)
+        return rows.dataset(path, within)
     finally:
         if collecting:
             gc.enable()
-    return dataset
 
 
-def build(data: bytes, path: str) -> Dataset:
-    """Models from a file's bytes: the fast typed decoder when it vouches for the file, else the careful reader,
-    which raises DatasetError naming the first problem."""
-    from cold_war_cli import decode
+def _rows(data: bytes, path: str):
+    """The validated dataset as snapshot rows: from the fast typed decoder when it vouches for the file, else from
+    the careful reader, which raises DatasetError naming the first problem."""
+    from cold_war_cli import cache, decode
 
     try:
-        return decode.build(data, path)
+        return decode.rows(data)
     except decode.NotFast:
         pass
 
     def fail(where: str, message: str) -> None:
         raise DatasetError(f"{path}: {where}: {message}")
 
-    return schema.build(parse_json(data, path), path, fail)
+    return cache.Rows.of(schema.build(parse_json(data, path), path, fail))
 
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:

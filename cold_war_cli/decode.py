@@ -1,21 +1,23 @@
-"""The fast way from dataset bytes to models: typed decoding with msgspec, then the checks it cannot express.
+"""The fast way from dataset bytes to snapshot rows: typed decoding with msgspec, then the checks it cannot express.
 
 msgspec checks types, required fields and unknown fields in C while it decodes, about twice as fast as json.loads
-alone. This module only says "valid, here are the models" or gives up (NotFast); `schema.build` stays the reference
-that explains every problem, so a file this path refuses is read again by `schema` for its message.
+alone. This module only says "valid, here are the rows" or gives up (NotFast); `schema.build` stays the reference
+that explains every problem, so a file this path refuses is read again by `schema` for its message. Models are
+built from rows only for the events a command needs (`cache.Rows.dataset`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Optional
 
 import msgspec
 
-from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
-from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
+from cold_war_cli.cache import Rows
+from cold_war_cli.dates import parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.schema import ACTOR_KINDS, SCHEMA_VERSION, SLUG_PATTERN
 
-Text = Annotated[str, msgspec.Meta(min_length=1)]  # blank text is refused below: a regex per string costs 3x
+Text = Annotated[str, msgspec.Meta(min_length=1)]  # blank text: see _BLANK_STRING (a pattern per string costs 3x)
 Slug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN)]
 
 
@@ -89,84 +91,106 @@ class _File(msgspec.Struct, forbid_unknown_fields=True):
 _DECODER = msgspec.json.Decoder(_File)
 
 
-def build(data: bytes, path: str) -> Dataset:
-    """Models from a valid dataset file; raises NotFast when anything is off (or merely unusual)."""
+def rows(data: bytes) -> Rows:
+    """The dataset as snapshot rows (see `cache`); raises NotFast when anything is off (or merely unusual)."""
+    for candidate in _MAYBE_BLANK.finditer(data):
+        if _BLANK_STRING.match(data, candidate.start()):
+            raise NotFast  # some string is only whitespace: the careful reader will say where
     try:
         top = _DECODER.decode(data)
         if top.schema_version != SCHEMA_VERSION:
             raise NotFast
-        return _models(top, path)
+        return _rows(top)
     except (msgspec.DecodeError, ValueError, KeyError, TypeError, RecursionError):
         raise NotFast from None
 
 
-def _blank(*values) -> bool:
-    """True if any given string (or string in a given list) is only whitespace; None counts as absent."""
-    for value in values:
-        if isinstance(value, list):
-            if any(item.isspace() for item in value):
-                return True
-        elif value is not None and value.isspace():
-            return True
-    return False
+# Every character for which str.isspace() is true (Python 3.11's Unicode data); a test keeps the list complete.
+_SPACES = (0x9, 0xA, 0xB, 0xC, 0xD, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+           0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
 
 
-def _citations(items: list[_Citation], sources: dict) -> tuple[Citation, ...]:
+def _blank_string_pattern() -> re.Pattern:
+    """A JSON string token made only of characters for which str.isspace() is true, written raw or escaped.
+
+    JSON forbids raw control characters inside strings, so such a token always appears in the bytes as a quote,
+    these characters (or their escapes), and a quote. One scan of the bytes replaces a check of every string;
+    a false alarm only sends the file to the careful reader.
+    """
+    spaces = [chr(code) for code in _SPACES]
+    forms = {r"\\t", r"\\n", r"\\f", r"\\r"}
+    for ch in spaces:
+        forms.add(re.escape(ch.encode("utf-8")).decode("latin-1"))
+        code = f"{ord(ch):04x}"
+        forms.add(r"\\u" + "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in code))
+    return re.compile(('"(?:' + "|".join(sorted(forms)) + ')+"').encode("latin-1"))
+
+
+_BLANK_STRING = _blank_string_pattern()
+# Where such a token could start: a quote, then a space, an escape, or the first byte of a non-ASCII space.
+# Scanning for these first is six times faster than trying the full pattern at every quote.
+_MAYBE_BLANK = re.compile(rb'"(?:[ \x09-\x0d\x1c-\x1f\xc2\xe1\xe2\xe3]|\\[tnfru])')
+
+
+def _citations(items: list[_Citation], sources: set) -> tuple:
     for item in items:
-        if item.id not in sources or _blank(item.id, item.locator):
+        if item.id not in sources:
             raise NotFast
-    return tuple(Citation(item.id, item.locator) for item in items)
+    return tuple([(item.id, item.locator) for item in items])
 
 
-def _models(top: _File, path: str) -> Dataset:
-    sources = {}
+def _ordinals(rng) -> tuple:
+    return None if rng is None else (rng.start.toordinal(), rng.end.toordinal(), rng.precision)
+
+
+def _rows(top: _File) -> Rows:
+    sources, source_rows = set(), []
     for s in top.sources:
-        if s.id in sources or _blank(s.title, s.author, s.url) or isinstance(s.year, bool):
+        if s.id in sources or isinstance(s.year, bool):
             raise NotFast
-        sources[s.id] = Source(s.id, s.title, s.author, s.year, s.url)
-    actors = {}
+        sources.add(s.id)
+        source_rows.append((s.id, s.title, s.author, s.year, s.url))
+    actors, actor_rows = set(), []
     for a in top.actors:
-        if a.id in actors or _blank(a.name, a.aliases, a.born, a.died, a.summary):
+        if a.id in actors:
             raise NotFast
         for day in (a.born, a.died):
             if day is not None:
                 parse_partial_iso(day)
         roles = []
         for r in a.roles:
-            if _blank(r.title, r.start, r.end):
-                raise NotFast
             start = parse_partial_iso(r.start)
             end = parse_partial_iso(r.end) if r.end else None
             if end is not None and end.end < start.start:
                 raise NotFast
-            roles.append(Role(r.title, start, end, r.start, r.end))
-        actors[a.id] = Actor(a.id, a.name, a.kind, tuple(a.aliases), a.born, a.died, tuple(roles), a.summary or "")
-    events = []
-    seen = set()
+            roles.append((r.title, _ordinals(start), _ordinals(end), r.start, r.end))
+        actors.add(a.id)
+        actor_rows.append((a.id, a.name, a.kind, tuple(a.aliases), a.born, a.died, tuple(roles), a.summary or ""))
+    event_rows, seen = [], set()
+    dates: dict[str, tuple] = {}
     for e in top.events:
-        if e.id in seen or _blank(e.date, e.title, e.summary, e.label, e.actors, e.places, e.tags, e.notes):
+        if e.id in seen:
             raise NotFast
         seen.add(e.id)
-        parsed = parse_edtf(e.date)
-        rng = parsed.range
+        known = dates.get(e.date)
+        if known is None:
+            parsed = parse_edtf(e.date)
+            known = dates[e.date] = (*_ordinals(parsed.range), parsed.certainty)
+        start, end, precision, certainty = known
         if e.bounds is not None:
-            if _blank(e.bounds.earliest, e.bounds.latest):
+            earliest = parse_iso_day(e.bounds.earliest).toordinal()
+            latest = parse_iso_day(e.bounds.latest).toordinal()
+            if latest < earliest or earliest < start or end < latest:
                 raise NotFast
-            earliest, latest = parse_iso_day(e.bounds.earliest), parse_iso_day(e.bounds.latest)
-            if latest < earliest or earliest < rng.start or rng.end < latest:
-                raise NotFast
-            rng = DayRange(earliest, latest, rng.precision)
+            start, end = earliest, latest
         for actor_id in e.actors:
             if actor_id not in actors:
                 raise NotFast
-        alt_dates = []
+        alts = []
         for alt in e.alt_dates:
-            if _blank(alt.date, alt.note):
-                raise NotFast
             parse_edtf(alt.date)
-            alt_dates.append(AltDate(alt.date, _citations(alt.sources, sources), alt.note))
-        events.append(Event(e.id, e.date, rng, parsed.certainty, e.title, e.summary, _citations(e.sources, sources),
-                            tuple(e.actors), tuple(e.places), tuple(e.tags), e.label, tuple(e.notes),
-                            tuple(alt_dates)))
-    events.sort(key=lambda ev: (ev.range.start, ev.range.end, ev.id))
-    return Dataset(path=path, schema_version=SCHEMA_VERSION, sources=sources, actors=actors, events=events)
+            alts.append((alt.date, _citations(alt.sources, sources), alt.note))
+        event_rows.append((e.id, e.date, start, end, precision, certainty, e.title, e.summary,
+                           _citations(e.sources, sources), e.actors, e.places, e.tags, e.label, e.notes, alts))
+    event_rows.sort(key=lambda row: (row[2], row[3], row[0]))
+    return Rows(SCHEMA_VERSION, tuple(source_rows), tuple(actor_rows), event_rows)

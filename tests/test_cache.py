@@ -34,7 +34,7 @@ def same_dataset(a, b):
 def test_fast_decoder_builds_exactly_what_the_careful_reader_builds(path):
     data = open(path, "rb").read()
     careful = schema.build(parse_json(data, path), path, lambda where, message: pytest.fail(f"{where}: {message}"))
-    same_dataset(decode.build(data, path), careful)
+    same_dataset(decode.rows(data).dataset(path), careful)
 
 
 @pytest.mark.parametrize("path", [str(MINI), default_path()])
@@ -120,3 +120,22 @@ def test_snapshot_names_depend_on_content_and_version(monkeypatch):
     assert cache.snapshot_name(b"{} ") != first
     monkeypatch.setattr(cold_war_cli, "__version__", "0.0.0-other")
     assert cache.snapshot_name(b"{}") != first
+
+
+def test_the_fast_path_knows_every_whitespace_character():
+    assert set(decode._SPACES) == {i for i in range(0x110000) if chr(i).isspace()}
+
+
+@pytest.mark.parametrize("code", decode._SPACES)
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_blank_text_is_never_accepted_by_the_fast_path(mini_raw, code, ascii_only):
+    mini_raw["events"][0]["title"] = chr(code) * 2
+    mini_raw["actors"][0]["aliases"] = ["x", chr(code)]
+    with pytest.raises(decode.NotFast):
+        decode.rows(json.dumps(mini_raw, ensure_ascii=ascii_only).encode())
+
+
+def test_upper_case_escapes_of_blank_text_are_caught_too(mini_raw):
+    data = json.dumps(mini_raw).encode().replace(b'"Vienna summit"', b'"\\u00A0\\u3000"')
+    with pytest.raises(decode.NotFast):
+        decode.rows(data)
