@@ -77,17 +77,8 @@ def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
 
 
 def actor_record(dataset: Dataset, actor: Actor, matches: list[EventMatch]) -> dict:
-    return {
-        "id": actor.id,
-        "name": actor.name,
-        "kind": actor.kind,
-        "aliases": list(actor.aliases),
-        "born": actor.born,
-        "died": actor.died,
-        "roles": [{"title": r.title, "start": r.start_text, "end": r.end_text} for r in actor.roles],
-        "summary": actor.summary,
-        "events": [event_record(dataset, m) for m in matches],
-    }
+    """An actor with their events in full (`who NAME --json`)."""
+    return {**actor_row(actor, 0), "events": [event_record(dataset, m) for m in matches]}
 
 
 EVENT_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
@@ -103,6 +94,7 @@ def anniversary_record(dataset: Dataset, anniversary) -> dict:
 
 
 def actor_row(actor: Actor, event_count: int) -> dict:
+    """An actor with the number of their events (`cwc actors`)."""
     return {
         "id": actor.id,
         "name": actor.name,
