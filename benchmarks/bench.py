@@ -67,8 +67,35 @@ class Run:
     stderr: bytes = field(repr=False)
 
 
-CACHE = OUT / "cache"  # XDG_CACHE_HOME for the runs, so snapshots of the synthetic files stay in out/
+CACHE = OUT / "cache"  # XDG_CACHE_HOME for the runs (set in main), so snapshots of the synthetic files stay in out/
 USER_CACHE = False  # --user-cache: keep the caller's own cache settings instead
+SRC = REPO  # where cold_war_cli/ and data/ are taken from: the checkout, or a --rev snapshot in out/
+REV: str | None = None  # the commit of a --rev snapshot
+
+
+def shipped_data() -> Path:
+    return SRC / "data" / "events.json"
+
+
+def snapshot_rev(rev: str) -> None:
+    """Benchmark commit `rev` instead of the working tree: its cold_war_cli/ and data/ are extracted (git archive)
+    to out/src-<commit>/, put first on PYTHONPATH for every run (the floor too), with a cache folder of its own."""
+    global SRC, CACHE, REV
+    import io
+    import tarfile
+
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    dest = OUT / f"src-{sha[:12]}"
+    if not (dest / "cold_war_cli" / "__init__.py").is_file():
+        tar = subprocess.run(["git", "archive", "--format=tar", sha, "cold_war_cli", "data"], cwd=REPO,
+                             capture_output=True, check=True).stdout
+        tmp = Path(tempfile.mkdtemp(prefix=".src-", dir=OUT))
+        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+            archive.extractall(tmp, filter="data")
+        shutil.rmtree(dest, ignore_errors=True)
+        os.replace(tmp, dest)
+    SRC, CACHE, REV = dest, OUT / f"cache-{sha[:12]}", sha
 
 
 def base_env(cache_home: Path | None = None) -> dict[str, str]:
@@ -85,6 +112,8 @@ def base_env(cache_home: Path | None = None) -> dict[str, str]:
         for name in ("CWC_CACHE_DIR", "CWC_NO_CACHE"):
             env.pop(name, None)
         env["XDG_CACHE_HOME"] = str(cache_home or CACHE)
+    if SRC != REPO:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     return env
 
 
@@ -103,7 +132,8 @@ def run(argv: list[str], env: dict[str, str], keep_output: bool = False) -> Run:
     """One fresh process; wall time from spawn to reap, peak RSS of that child alone (wait4's rusage)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env,
+                                cwd=SRC)  # `python -m` puts the working folder first on sys.path
         if keep_output:
             out = proc.stdout.read()
         else:  # drain the pipe without keeping tens of megabytes around
@@ -151,7 +181,7 @@ def verdict(value: float, goal: float | None) -> str:
 
 
 def bench_startup(repeat: int) -> list[dict]:
-    env0 = base_env()
+    env0 = base_env()  # also the floor's: same PYTHONPATH
     results = []
     print(f"\n== startup: shipped dataset, {repeat} alternating pairs per case (floor, case, floor, case, ...)")
     print(f"   floor: {shlex.join(FLOOR)}")
@@ -205,7 +235,7 @@ def dataset(n: int) -> Path:
     """The cached synthetic dataset of n events, rebuilt when the shipped data or the generator changed."""
     path = OUT / f"events-{n}.json"
     meta_path = OUT / f"events-{n}.meta.json"
-    want = {"events": n, "seed": DATA_SEED, "base_sha256": _sha256(make_dataset.BASE),
+    want = {"events": n, "seed": DATA_SEED, "base_sha256": _sha256(shipped_data()),
             "generator_version": make_dataset.GENERATOR_VERSION}
     try:
         have = json.loads(meta_path.read_text())
@@ -215,7 +245,7 @@ def dataset(n: int) -> Path:
         print(f"   reusing {path.relative_to(REPO)} ({path.stat().st_size / 1e6:.0f} MB)")
         return path
     started = time.perf_counter()
-    make_dataset.build(n, path, seed=DATA_SEED)
+    make_dataset.build(n, path, seed=DATA_SEED, base=shipped_data())
     meta_path.write_text(json.dumps(want) + "\n")
     print(f"   built {path.relative_to(REPO)} ({path.stat().st_size / 1e6:.0f} MB) in "
           f"{time.perf_counter() - started:.1f} s")
@@ -250,7 +280,7 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         fresh_seed = time.time_ns() % (1 << 31) | 1
         fresh = OUT / f"fresh-{n}-{fresh_seed}.json"
         t0 = time.perf_counter()
-        make_dataset.build(n, fresh, seed=fresh_seed)
+        make_dataset.build(n, fresh, seed=fresh_seed, base=shipped_data())
         print(f"   built fresh copy {fresh.name} (seed {fresh_seed}) in {time.perf_counter() - t0:.1f} s")
         # Its cache folder is a new empty one too, removed afterwards with the file.
         fresh_cache = Path(tempfile.mkdtemp(prefix="fresh-cache-", dir=OUT))
@@ -332,9 +362,10 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
 
 
 def machine() -> dict:
-    def out(argv: list[str]) -> str | None:
+    def out(argv: list[str], env: dict[str, str] | None = None) -> str | None:
         try:
-            return subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=30).stdout.strip() or None
+            return subprocess.run(argv, capture_output=True, text=True, cwd=SRC, timeout=30,
+                                  env=env).stdout.strip() or None
         except (OSError, subprocess.SubprocessError):
             return None
 
@@ -348,7 +379,9 @@ def machine() -> dict:
         "mem_total_mb": _mem_total_mb(),
         "jq": out([shutil.which("jq") or "jq", "--version"]),
         "cwc": out(CWC + ["--version"]),
-        "git": (out(["git", "rev-parse", "--short", "HEAD"]) or "?") + (" (cwc or data modified)" if dirty else ""),
+        "cwc_module": out([PY, "-c", "import cold_war_cli; print(cold_war_cli.__file__)"], base_env()),
+        "git": (f"{REV[:12]} (snapshot in {SRC.relative_to(REPO)})" if REV else
+                (out(["git", "rev-parse", "--short", "HEAD"]) or "?") + (" (cwc or data modified)" if dirty else "")),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
     }
 
@@ -356,8 +389,8 @@ def machine() -> dict:
 def code_fingerprint() -> str:
     """A hash of cwc's code and the shipped data, to tell whether they changed while the benchmark ran."""
     h = hashlib.sha256()
-    for path in sorted((REPO / "cold_war_cli").rglob("*.py")) + [make_dataset.BASE]:
-        h.update(str(path.relative_to(REPO)).encode())
+    for path in sorted((SRC / "cold_war_cli").rglob("*.py")) + [shipped_data()]:
+        h.update(str(path.relative_to(SRC)).encode())
         try:
             h.update(path.read_bytes())
         except OSError:
@@ -383,11 +416,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="scale sizes (default 10000,100000)")
     parser.add_argument("--jq", default=shutil.which("jq") or "jq", help="the jq to compare with")
     parser.add_argument("--json", metavar="OUT", help="also write every figure to this JSON file")
+    parser.add_argument("--rev", metavar="COMMIT",
+                        help="benchmark this commit (extracted to benchmarks/out/src-COMMIT/) instead of the "
+                             "working tree; figures stay consistent while the tree changes")
     parser.add_argument("--user-cache", action="store_true",
-                        help="let cwc use the caller's cache folder (default: XDG_CACHE_HOME=benchmarks/out/cache)")
+                        help="let cwc use the caller's cache folder (default: XDG_CACHE_HOME under benchmarks/out/)")
     args = parser.parse_args(argv)
-    global USER_CACHE
+    global USER_CACHE, CACHE
     USER_CACHE = args.user_cache
+    if args.rev:
+        snapshot_rev(args.rev)
+    else:
+        # One cache folder per state of the code and data, so that snapshots written by other code (cwc keys
+        # them by its version and the data, and the version does not change with every commit) are never read;
+        # folders of earlier states are removed.
+        CACHE = OUT / f"cache-worktree-{code_fingerprint()}"
+        for old in OUT.glob("cache-worktree-*"):
+            if old != CACHE:
+                shutil.rmtree(old, ignore_errors=True)
     cases = {c.strip() for c in args.cases.split(",") if c.strip()}
     if not cases <= {"startup", "scale"}:
         parser.error(f"unknown case group(s): {', '.join(sorted(cases - {'startup', 'scale'}))}")
@@ -400,6 +446,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: nproc {facts['nproc']}, {facts['mem_total_mb']} MB RAM, load {facts['loadavg'][0]:.2f}, "
           f"Python {facts['python']} ({PY}), {facts['platform']}")
     print(f"under test: {facts['cwc']}, git {facts['git']}; reference: {facts['jq']}")
+    if facts["cwc_module"] is None or not Path(facts["cwc_module"]).is_relative_to(SRC):
+        print(f"error: python -m cold_war_cli imports {facts['cwc_module']}, not the code under {SRC}",
+              file=sys.stderr)
+        return 1
     print(f"cwc's cache: {'the caller’s own' if USER_CACHE else f'XDG_CACHE_HOME={CACHE.relative_to(REPO)}'}")
     report: dict = {"command": sys.argv, "machine": facts, "code_fingerprint": code_fingerprint()}
     started = time.perf_counter()

@@ -11,7 +11,6 @@ a date query unmarshals only the chunks it needs.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 from datetime import date
@@ -20,8 +19,9 @@ from pathlib import Path
 from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
 
-MAGIC = b"CWCSNAP1"
+MAGIC = b"CWCSNAP1"  # change it whenever the layout or the rows change
 CHUNK = 256
+KEEP = 8  # snapshots kept; the least recently used go first
 
 
 def cache_dir() -> Path | None:
@@ -35,10 +35,15 @@ def cache_dir() -> Path | None:
 
 
 def snapshot_name(data: bytes) -> str:
+    """A name that changes with the file's bytes, cwc's version and the snapshot format."""
     from cold_war_cli import __version__
 
-    digest = hashlib.blake2b(data, digest_size=20, person=b"cwc-snapshot")
-    digest.update(__version__.encode())
+    try:
+        from _blake2 import blake2b  # what hashlib wraps; importing hashlib also loads OpenSSL (~2.5 ms)
+    except ImportError:
+        from hashlib import blake2b
+    digest = blake2b(data, digest_size=20, person=b"cwc-snapshot")
+    digest.update(MAGIC + __version__.encode())
     return digest.hexdigest() + ".snap"
 
 
@@ -101,7 +106,9 @@ class Rows:
                    tuple(_actor_tuple(a) for a in dataset.actors.values()),
                    [_event_tuple(e) for e in dataset.events])
 
-    def dataset(self, path: str, within: DayRange | None = None) -> Dataset:
+    def dataset(self, path: str, within: DayRange | None = None, events: bool = True) -> Dataset:
+        if not events:
+            return _dataset(path, self.schema_version, self.sources, self.actors, [])
         events = self.events
         if within is not None:
             low, high = within.start.toordinal(), within.end.toordinal()
@@ -141,6 +148,7 @@ def save(rows: Rows, name: str) -> None:
             for chunk in chunks:
                 handle.write(chunk)
         os.replace(temporary, folder / name)
+        _prune(folder)
     except OSError:
         try:
             temporary.unlink(missing_ok=True)
@@ -148,23 +156,31 @@ def save(rows: Rows, name: str) -> None:
             pass
 
 
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently used snapshots (a hit refreshes a snapshot's time)."""
+    snapshots = sorted(folder.glob("*.snap"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in snapshots[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
 class Snapshot:
     """A snapshot opened for reading: header decoded, chunks decoded on demand."""
 
     __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "offsets", "body")
 
-    def __init__(self, raw: bytes):
+    def __init__(self, raw):
         if raw[:8] != MAGIC:
             raise ValueError("not a cwc snapshot")
         size = int.from_bytes(raw[8:16], "little")
         (self.schema_version, self.sources, self.actor_rows, self.firsts, self.lasts,
          self.offsets) = marshal.loads(raw[16 : 16 + size])
-        self.body = memoryview(raw)[16 + size :]
+        self.body = memoryview(raw)[16 + size :]  # chunks are read from it only when asked for
 
-    def dataset(self, path: str, within: DayRange | None = None) -> Dataset:
-        """The dataset, with every event, or (given `within`) at least every event overlapping it."""
-        wanted = range(len(self.firsts))
-        if within is not None:
+    def dataset(self, path: str, within: DayRange | None = None, events: bool = True) -> Dataset:
+        """The dataset, with every event, or (given `within`) at least every event overlapping it, or (events
+        False) none: sources and actors only."""
+        wanted = range(len(self.firsts)) if events else []
+        if within is not None and events:
             low, high = within.start.toordinal(), within.end.toordinal()
             wanted = [i for i in wanted if self.firsts[i] <= high and self.lasts[i] >= low]
         events = []
@@ -176,10 +192,20 @@ class Snapshot:
 
 def open_snapshot(name: str) -> Snapshot | None:
     """The snapshot with this name, or None if there is none (or it cannot be read)."""
+    import mmap
+
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / name
     try:
-        return Snapshot((folder / name).read_bytes())
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        snapshot = Snapshot(mapped)
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    try:
+        os.utime(path)  # most recently used: kept longest
+    except OSError:
+        pass
+    return snapshot

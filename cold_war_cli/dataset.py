@@ -59,11 +59,13 @@ def read_json(path: str | os.PathLike[str]) -> object:
     return parse_json(read_bytes(path), path)
 
 
-def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = None) -> Dataset:
+def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = None,
+         events: bool = True) -> Dataset:
     """Load a dataset, stopping at its first problem (the rules are in `schema`).
 
-    With `within`, the dataset may hold only the events that overlap it (enough for a date query): a snapshot in
-    the cache then decodes only what it needs. A file seen before (same bytes, same cwc) comes from the cache.
+    With `within`, the dataset may hold only the events that overlap it (enough for a date query); with `events`
+    False, none at all (enough to complete actor names). A file seen before (same bytes, same cwc) comes from a
+    snapshot in the cache, which then decodes only what is asked for.
     """
     from cold_war_cli import cache
 
@@ -72,7 +74,7 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     name = cache.snapshot_name(data)
     snapshot = cache.open_snapshot(name)
     if snapshot is not None:
-        return snapshot.dataset(path, within)
+        return snapshot.dataset(path, within, events)
 
     import gc
 
@@ -83,7 +85,7 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     try:
         rows = _rows(data, path)
         cache.save(rows, name)
-        return rows.dataset(path, within)
+        return rows.dataset(path, within, events)
     finally:
         if collecting:
             gc.enable()

@@ -47,9 +47,9 @@ def resolve(data: Dataset, name: str):
 # ------------------------------------------------------------------------------------------ completion
 
 
-def _completion_dataset(ctx: click.Context) -> Dataset | None:
+def _completion_dataset(ctx: click.Context, events: bool = True) -> Dataset | None:
     try:
-        return dataset_module.load(ctx.find_root().params.get("data"))
+        return dataset_module.load(ctx.find_root().params.get("data"), events=events)
     except CwcError:
         return None
 
@@ -57,7 +57,7 @@ def _completion_dataset(ctx: click.Context) -> Dataset | None:
 def complete_actor(ctx: click.Context, param, incomplete: str):
     from click.shell_completion import CompletionItem
 
-    data = _completion_dataset(ctx)
+    data = _completion_dataset(ctx, events=False)
     wanted = fold(incomplete)
     return [
         CompletionItem(actor.id, help=actor.name)

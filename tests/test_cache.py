@@ -139,3 +139,27 @@ def test_upper_case_escapes_of_blank_text_are_caught_too(mini_raw):
     data = json.dumps(mini_raw).encode().replace(b'"Vienna summit"', b'"\\u00A0\\u3000"')
     with pytest.raises(decode.NotFast):
         decode.rows(data)
+
+
+def test_old_snapshots_are_pruned_least_recently_used_first(cache_folder, tmp_path, mini_raw, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP", 2)
+    paths = []
+    for n in range(3):
+        mini_raw["events"][0]["title"] = f"Variant {n}"
+        path = tmp_path / f"v{n}.json"
+        path.write_text(json.dumps(mini_raw), encoding="utf-8")
+        paths.append(path)
+        load(path)
+        if n == 1:
+            os.utime(next(iter(sorted(cache_folder.glob("*.snap")))), ns=(0, 0))  # make one look old
+            load(paths[0])  # a hit refreshes the first file's snapshot
+    assert len(snapshot_files(cache_folder)) == 2
+    names = {cache.snapshot_name(p.read_bytes()) for p in (paths[0], paths[2])}
+    assert set(snapshot_files(cache_folder)) == names
+
+
+def test_actors_only_load_skips_events(cache_folder):
+    load(MINI)
+    for _ in range(2):  # from a fresh read and from the snapshot
+        partial = load(MINI, events=False)
+        assert partial.events == [] and "khrushchev" in partial.actors
