@@ -22,6 +22,7 @@ from cold_war_cli.options import (
     resolve,
     selected_events,
 )
+from cold_war_cli.text import visible
 from cold_war_cli.query import (
     EventFilter,
     EventMatch,
@@ -33,6 +34,12 @@ from cold_war_cli.query import (
 )
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def one_line(message: str) -> str:
+    """A message that stays on one line whatever text it quotes (control characters escaped, runs of
+    whitespace, such as click's 'Choose from:' list, folded into one space)."""
+    return " ".join(visible(message).split())
 
 
 class CwcGroup(click.Group):
@@ -48,10 +55,10 @@ class CwcGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            click.echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            exc.show()
+            click.echo(f"Error: {one_line(exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("Interrupted.", err=True)
@@ -60,13 +67,16 @@ class CwcGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except CwcError as exc:
             error = click.ClickException(str(exc))
             error.exit_code = exc.exit_code
             raise error from None
         except BadDate as exc:
             raise click.UsageError(str(exc), ctx) from None
+        for note in ctx.ensure_object(dict).get("notes", []):  # only when the command succeeded
+            click.echo(one_line(note), err=True)
+        return result
 
 
 @click.group(cls=CwcGroup, context_settings=CONTEXT_SETTINGS)

@@ -48,9 +48,11 @@ def parse_json(raw: bytes, path: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DatasetError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise DatasetError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise DatasetError(f"{path} is nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer longer than Python's 4,300-digit limit
+        raise DatasetError(f"{path} cannot be read: {exc}") from None
 
 
 def read_json(path: str | os.PathLike[str]) -> object:

@@ -295,6 +295,13 @@ def _parse_english(original: str, cleaned: str, year: int) -> DayRange:
     found = data.date_obj if data else None
     if found is None or found.year != year or data.period not in ("day", "month", "year"):
         raise BadDate(f"'{original}' is not a date cwc can read; {ACCEPTED_FORMS}")
+    # dateparser fills what the text lacks from today ('noon 1962' comes back as a day): keep only what the
+    # text says, a month by its name and a day by its number.
+    words = set(re.findall(r"[a-z]+", cleaned))
+    has_month = any(word in _MONTHS for word in words)
+    has_day = bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", cleaned))
+    if (data.period in ("day", "month") and not has_month) or (data.period == "day" and not has_day):
+        raise BadDate(f"'{original}' is not a date cwc can read; {ACCEPTED_FORMS}")
     if data.period == "year":
         return year_range(year)
     if data.period == "month":

@@ -98,7 +98,7 @@ def rows(data: bytes) -> Rows:
             raise NotFast  # some string is only whitespace: the careful reader will say where
     try:
         top = _DECODER.decode(data)
-        if top.schema_version != SCHEMA_VERSION:
+        if type(top.schema_version) is not int or top.schema_version != SCHEMA_VERSION:
             raise NotFast
         return _rows(top)
     except (msgspec.DecodeError, ValueError, KeyError, TypeError, RecursionError):

@@ -17,9 +17,16 @@ ICS_UID_DOMAIN = "cold-war-cli"
 
 
 def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 section 3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    """TEXT value escaping (RFC 5545 section 3.3.11). Control characters other than tab and line breaks are not
+    allowed in TEXT; they are written as visible escapes, as in the other formats."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch if ch in "\t\n" or not _is_control(ch) else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _is_control(ch: str) -> bool:
+    return ch < " " or "\x7f" <= ch <= "\x9f"
 
 
 def ics_fold(line: str) -> str:
@@ -38,10 +45,19 @@ def ics_fold(line: str) -> str:
 
 
 def _stamp() -> str:
-    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now. Raises BadDate for a bad value."""
+    from cold_war_cli.errors import BadDate
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    if not epoch:
+        return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        if not (epoch.isascii() and epoch.isdigit()):
+            raise ValueError
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    except (ValueError, OverflowError, OSError):
+        raise BadDate(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
+                      "(up to the year 9999)") from None
 
 
 def _describe(record: dict) -> str:

@@ -58,7 +58,13 @@ def window(reference: date, month: int, day: int, before: int, after: int) -> li
     if (month, day) == (2, 29) and not calendar.isleap(year):
         day = 28
     centre = date(year, month, day)
-    return [centre + timedelta(days=offset) for offset in range(-before, after + 1)]
+    days = []
+    for offset in range(-before, after + 1):
+        try:
+            days.append(centre + timedelta(days=offset))
+        except OverflowError:  # before 1 January of year 1 or after 31 December 9999
+            continue
+    return days
 
 
 def anniversaries(dataset: Dataset, days: list[date]) -> list[Anniversary]:

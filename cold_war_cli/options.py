@@ -37,10 +37,12 @@ def load(ctx: click.Context, within: DayRange | None = None) -> Dataset:
 
 
 def resolve(data: Dataset, name: str):
-    """An actor by name; a guessed misspelling is said on stderr."""
+    """An actor by name; a guessed misspelling is said on stderr once the command has succeeded (so that a
+    failure stays one line)."""
     match = resolve_actor(data, name)
     if match.guessed_from is not None:
-        click.echo(f"Note: taking '{match.guessed_from}' to mean {match.actor.name} ({match.actor.id}).", err=True)
+        notes = click.get_current_context().find_root().ensure_object(dict).setdefault("notes", [])
+        notes.append(f"Note: taking '{match.guessed_from}' to mean {match.actor.name} ({match.actor.id}).")
     return match.actor
 
 

@@ -59,7 +59,10 @@ def _page(text: str) -> bool:
     import shlex
     import subprocess
 
-    command = shlex.split(os.environ.get("PAGER") or "less")
+    try:
+        command = shlex.split(os.environ.get("PAGER") or "less")
+    except ValueError:  # e.g. an unbalanced quote: no pager rather than a crash
+        return False
     if not command or command[0] == "cat":
         return False
     env = {**os.environ}
@@ -179,7 +182,8 @@ def _csv(rows: list[list[str]], header: tuple[str, ...] = records.CSV_FIELDS) ->
     import csv
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: with them the writer quotes any field holding a CR or LF, so a record never splits.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

@@ -100,7 +100,7 @@ def build(raw: object, path: str, report: Report) -> Dataset | None:
         for key in ("schema_version", "sources", "actors", "events"):
             if key not in top:
                 reader.problem("top level", f"missing required field '{key}'")
-        if top["schema_version"] != SCHEMA_VERSION:
+        if type(top["schema_version"]) is not int or top["schema_version"] != SCHEMA_VERSION:
             reader.problem("top level", f"schema_version {top['schema_version']!r} is not supported (expected {SCHEMA_VERSION})")
         for key in ("sources", "actors", "events"):
             if not isinstance(top[key], list):
