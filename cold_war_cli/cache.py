@@ -4,9 +4,10 @@ The snapshot's name is a hash of cwc's version and the data file's bytes, so a c
 never meet an old snapshot. It lives in $CWC_CACHE_DIR, else $XDG_CACHE_HOME/cwc, else ~/.cache/cwc;
 CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only speed.
 
-Layout: b"CWCSNAP1", the header length (8 bytes), a marshal'd header (sources, actors, per-chunk first start day,
-per-chunk latest end day, chunk offsets), then the chunks: events sorted by start day, marshal'd 256 at a time, so
-a date query unmarshals only the chunks it needs.
+Layout: MAGIC, the header length (8 bytes), the header's checksum (16 bytes), a marshal'd header (sources, actors,
+per-chunk first start day, per-chunk latest end day, chunk offsets, chunk checksums), then the chunks: events sorted
+by start day, marshal'd 256 at a time, so a date query unmarshals only the chunks it needs. Every part read is
+checked against its checksum first: a damaged snapshot is rebuilt from the data file, never believed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
 
-MAGIC = b"CWCSNAP1"  # change it whenever the layout or the rows change
+MAGIC = b"CWCSNAP2"  # change it whenever the layout or the rows change
 CHUNK = 256
 KEEP = 8  # snapshots kept; the least recently used go first
 
@@ -34,14 +35,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "cwc"
 
 
+try:
+    from _blake2 import blake2b  # what hashlib wraps; importing hashlib also loads OpenSSL (~2.5 ms)
+except ImportError:  # another Python implementation
+    from hashlib import blake2b
+
+
+class Damaged(Exception):
+    """A snapshot whose bytes do not match their checksums."""
+
+
+def _checksum(data) -> bytes:
+    return blake2b(data, digest_size=16).digest()
+
+
 def snapshot_name(data: bytes) -> str:
     """A name that changes with the file's bytes, cwc's version and the snapshot format."""
     from cold_war_cli import __version__
 
-    try:
-        from _blake2 import blake2b  # what hashlib wraps; importing hashlib also loads OpenSSL (~2.5 ms)
-    except ImportError:
-        from hashlib import blake2b
     digest = blake2b(data, digest_size=20, person=b"cwc-snapshot")
     digest.update(MAGIC + __version__.encode())
     return digest.hexdigest() + ".snap"
@@ -139,12 +150,12 @@ def save(rows: Rows, name: str) -> None:
         position += len(chunk)
     offsets.append(position)
     header = marshal.dumps((rows.schema_version, rows.sources, rows.actors, tuple(firsts), tuple(lasts),
-                            tuple(offsets)))
+                            tuple(offsets), tuple(_checksum(chunk) for chunk in chunks)))
     temporary = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
-            handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            handle.write(MAGIC + len(header).to_bytes(8, "little") + _checksum(header) + header)
             for chunk in chunks:
                 handle.write(chunk)
         os.replace(temporary, folder / name)
@@ -166,15 +177,20 @@ def _prune(folder: Path) -> None:
 class Snapshot:
     """A snapshot opened for reading: header decoded, chunks decoded on demand."""
 
-    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "offsets", "body")
+    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "offsets", "checksums", "body")
 
     def __init__(self, raw):
         if raw[:8] != MAGIC:
-            raise ValueError("not a cwc snapshot")
+            raise Damaged("not a cwc snapshot")
         size = int.from_bytes(raw[8:16], "little")
+        header = raw[32 : 32 + size]
+        if len(header) != size or _checksum(header) != raw[16:32]:
+            raise Damaged("header")
         (self.schema_version, self.sources, self.actor_rows, self.firsts, self.lasts,
-         self.offsets) = marshal.loads(raw[16 : 16 + size])
-        self.body = memoryview(raw)[16 + size :]  # chunks are read from it only when asked for
+         self.offsets, self.checksums) = marshal.loads(header)
+        self.body = memoryview(raw)[32 + size :]  # chunks are read from it only when asked for
+        if len(self.body) != self.offsets[-1]:
+            raise Damaged("length")
 
     def dataset(self, path: str, within: DayRange | None = None, events: bool = True) -> Dataset:
         """The dataset, with every event, or (given `within`) at least every event overlapping it, or (events
@@ -185,8 +201,10 @@ class Snapshot:
             wanted = [i for i in wanted if self.firsts[i] <= high and self.lasts[i] >= low]
         events = []
         for i in wanted:
-            rows = marshal.loads(self.body[self.offsets[i] : self.offsets[i + 1]])
-            events.extend(_event(row) for row in rows)
+            chunk = self.body[self.offsets[i] : self.offsets[i + 1]]
+            if _checksum(chunk) != self.checksums[i]:
+                raise Damaged(f"chunk {i}")
+            events.extend(_event(row) for row in marshal.loads(chunk))
         return _dataset(path, self.schema_version, self.sources, self.actor_rows, events)
 
 
@@ -202,7 +220,7 @@ def open_snapshot(name: str) -> Snapshot | None:
         with open(path, "rb") as handle:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         snapshot = Snapshot(mapped)
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, IndexError, Damaged):
         return None
     try:
         os.utime(path)  # most recently used: kept longest

@@ -37,6 +37,8 @@ def read_bytes(path: str) -> bytes:
         raise DatasetError(f"data file is a directory, not a file: {path}") from None
     except OSError as exc:
         raise DatasetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise DatasetError(f"cannot read data file {path!r}: {exc}") from None
 
 
 def parse_json(raw: bytes, path: str) -> object:
@@ -76,8 +78,10 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     name = cache.snapshot_name(data)
     snapshot = cache.open_snapshot(name)
     if snapshot is not None:
-        return snapshot.dataset(path, within, events)
-
+        try:
+            return snapshot.dataset(path, within, events)
+        except cache.Damaged:
+            pass  # read the file again; the snapshot is written anew below
     import gc
 
     # Building a large dataset makes millions of objects and none of them form cycles: without this the

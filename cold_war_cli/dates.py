@@ -250,6 +250,8 @@ def parse_user_date(text: str) -> DayRange:
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise BadDate(f"an empty date; {ACCEPTED_FORMS}")
+    if cleaned[0] in "-−+":
+        raise BadDate(f"'{text}': years before the common era and signed years are not supported; {ACCEPTED_FORMS}")
     try:
         if m := patterns.iso.match(cleaned):
             return _point(*m.groups())

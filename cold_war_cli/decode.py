@@ -96,6 +96,8 @@ def rows(data: bytes) -> Rows:
     for candidate in _MAYBE_BLANK.finditer(data):
         if _BLANK_STRING.match(data, candidate.start()):
             raise NotFast  # some string is only whitespace: the careful reader will say where
+    if _SURROGATE_ESCAPE.search(data):
+        raise NotFast  # a surrogate pair is fine, a lone one is not: the careful reader tells them apart
     try:
         top = _DECODER.decode(data)
         if type(top.schema_version) is not int or top.schema_version != SCHEMA_VERSION:
@@ -129,6 +131,7 @@ def _blank_string_pattern() -> re.Pattern:
 _BLANK_STRING = _blank_string_pattern()
 # Where such a token could start: a quote, then a space, an escape, or the first byte of a non-ASCII space.
 # Scanning for these first is six times faster than trying the full pattern at every quote.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _MAYBE_BLANK = re.compile(rb'"(?:[ \x09-\x0d\x1c-\x1f\xc2\xe1\xe2\xe3]|\\[tnfru])')
 
 

@@ -81,13 +81,16 @@ def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)"
              f"X-WR-CALNAME:{ics_escape(calendar_name)}"]
     for record in records:
         start = date.fromisoformat(record["start"])
-        end_exclusive = date.fromisoformat(record["end"]) + timedelta(days=1)
+        end = date.fromisoformat(record["end"])
+        # DTEND is exclusive; an event ending on 31 December 9999 has no next day, so it gets a DURATION.
+        until = (f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}" if end < date.max
+                 else f"DURATION:P{(end - start).days + 1}D")
         lines += [
             "BEGIN:VEVENT",
             f"UID:{record['id']}@{ICS_UID_DOMAIN}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{end_exclusive:%Y%m%d}",
+            until,
             f"SUMMARY:{ics_escape(record['title'])}",
             f"DESCRIPTION:{ics_escape(_describe(record))}",
         ]

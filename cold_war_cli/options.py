@@ -134,6 +134,8 @@ def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
     from cold_war_cli.query import select_events
 
     when = date_range(params["from_"], params["to"], params["on"])
+    if any(not fold(keyword) for keyword in params["keywords"]):
+        raise click.BadParameter("a keyword needs at least one letter or digit", param_hint="'--keyword'")
     data = load(ctx, within=when)
     return data, select_events(data, _event_filter(data, when, params))
 

@@ -75,8 +75,7 @@ def _page(text: str) -> bool:
         process.communicate(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
     except (BrokenPipeError, KeyboardInterrupt):
         pass
-    process.wait()
-    return True
+    return process.wait() == 0  # a pager that failed has not shown the text: write it out instead
 
 
 # ------------------------------------------------------------------------------------------- rows

@@ -56,12 +56,16 @@ class _Reader:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(where, f"field '{key}' must be a non-empty string, found {_kind(value)}")
+        if not _encodable(value):
+            self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
         return value
 
     def strings(self, record: dict, key: str, where: str) -> tuple[str, ...]:
         value = record.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(where, f"field '{key}' must be a list of non-empty strings")
+        if not all(_encodable(v) for v in value):
+            self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
         return tuple(value)
 
     def slug(self, record: dict, where: str) -> str:
@@ -86,10 +90,17 @@ class _Reader:
         return tuple(found)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), f"a {type(value).__name__}"
-    )
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), f"a {type(value).__name__}")
 
 
 def build(raw: object, path: str, report: Report) -> Dataset | None:

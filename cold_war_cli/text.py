@@ -24,7 +24,7 @@ def visible(text: str) -> str:
     """One line of text safe to print: whitespace runs become one space, control characters become escapes."""
     out = []
     for ch in text:
-        if ch in "\t\n\r\v\f":
+        if ch in "\t\n\r\v\f\u2028\u2029":
             out.append(" ")
         elif ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc":
             out.append(ch.encode("unicode_escape").decode("ascii"))

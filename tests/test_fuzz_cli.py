@@ -14,12 +14,13 @@ import copy
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, reject, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cold_war_cli.cli import cli
@@ -174,26 +175,8 @@ environments = st.fixed_dictionaries({}, optional={
 })
 
 
-def known_bug(result, texts) -> str | None:
-    """A failure already pinned down by an xfail test at the end of this file (so the fuzzer looks for new ones).
-
-    `texts` are the strings the run was given (arguments and dataset text)."""
-    lines = result.stderr.rstrip("\n").split("\n")
-    if result.exit_code == 0 or len(lines) < 2:
-        return None
-    if "Choose from:" in lines[0]:
-        return "a missing choice argument gives a multi-line error"
-    if lines[0].startswith("Note: ") and lines[1].startswith("Error: ") and len(lines) == 2:
-        return "a note and then an error"
-    if lines[0].startswith("Error: ") and any("\n" in t for t in texts):
-        return "quoted text keeps its newline"
-    return None
-
-
-def check(result, argv: list[str], structured: bool = False, *, skip_known=(), texts=()) -> None:
-    """The contract every run keeps, whatever it was given.
-
-    With skip_known=reject (in fuzz tests), a run that hits a known bug is dropped instead of failing."""
+def check(result, argv: list[str], structured: bool = False) -> None:
+    """The contract every run keeps, whatever it was given."""
     described = f"argv={argv!r}\nstdout={result.stdout[:500]!r}\nstderr={result.stderr[:500]!r}"
     assert result.exception is None or isinstance(result.exception, SystemExit), (repr(result.exception), described)
     assert result.exit_code in (0, 1, 2), described
@@ -201,8 +184,6 @@ def check(result, argv: list[str], structured: bool = False, *, skip_known=(), t
     if result.exit_code != 0:
         if argv in ([], ["--data", str(MINI)]) and result.stderr.startswith("Usage:"):
             return  # bare cwc prints its help
-        if skip_known and known_bug(result, [*argv, *texts]):
-            skip_known()
         lines = result.stderr.rstrip("\n").split("\n")
         assert len(lines) == 1 and lines[0].startswith("Error: "), described
         return
@@ -213,8 +194,8 @@ def check(result, argv: list[str], structured: bool = False, *, skip_known=(), t
         return
     if argv[-1] == "--json":
         json.loads(result.stdout)
-    else:
-        for line in result.stdout.splitlines():
+    else:  # NDJSON: records end with \n (a U+2028 inside a string is not a line break here)
+        for line in result.stdout.split("\n")[:-1]:
             assert isinstance(json.loads(line), dict), described
 
 
@@ -242,7 +223,7 @@ def test_fixed_cases_keep_the_contract(argv):
 def test_generated_arguments_on_the_mini_dataset(workdir, data):
     argv, structured = data.draw(argument_lists(workdir, str(MINI), structured=data.draw(st.booleans())))
     env = data.draw(environments)
-    check(invoke(argv, env), argv, structured, skip_known=reject)
+    check(invoke(argv, env), argv, structured)
 
 
 @FUZZ
@@ -252,7 +233,7 @@ def test_generated_arguments_with_the_data_path_fuzzed_too(workdir, data):
                                                 "", "-", ".", "/", "/dev/null"]), junk))
     argv, structured = data.draw(argument_lists(workdir, path, structured=True))
     env = data.draw(st.one_of(st.just({}), st.just({"CWC_DATA": str(MINI)}), st.just({"CWC_DATA": "/nonexistent"})))
-    check(invoke(argv, env), argv, structured, skip_known=reject)
+    check(invoke(argv, env), argv, structured)
 
 
 @FUZZ
@@ -264,12 +245,57 @@ def test_structured_json_runs_that_succeed_print_json(workdir, data):
     if argv[-1] not in ("--json", "--nl"):
         argv.append("--json")
     result = invoke(argv, data.draw(environments))
-    check(result, argv, structured=True, skip_known=reject)
+    check(result, argv, structured=True)
     if result.exit_code == 0 and not {"--fields", "-h", "--help"} & set(argv):
         if argv[-1] == "--json":
             assert isinstance(json.loads(result.stdout), (list, dict))  # never empty: [] at least
         else:
             assert all(isinstance(json.loads(line), dict) for line in result.stdout.split("\n")[:-1])
+
+
+DATE_COMMANDS = [
+    lambda a, b: ["events", "--from", a, "--to", b, "--json"],
+    lambda a, b: ["events", "--on", a, "--nl"],
+    lambda a, b: ["events", "--from", a, "--strict", "--plain"],
+    lambda a, b: ["events", "--to", b, "--table"],
+    lambda a, b: ["stats", "--by", "decade", "--from", a, "--to", b, "--json"],
+    lambda a, b: ["export", "ics", "--on", a],
+    lambda a, b: ["export", "timelinejs", "--from", a, "--to", b],
+    lambda a, b: ["who", "--role", "premier", "--on", a, "--json"],
+    lambda a, b: ["events", "--on", a, "--from", b],
+]
+
+
+@FUZZ
+@given(first=st.one_of(bad_dates, good_dates, dates), last=st.one_of(good_dates, dates),
+       command=st.sampled_from(DATE_COMMANDS), env=environments)
+def test_generated_dates_through_every_date_option(first, last, command, env):
+    argv = ["--data", str(MINI), *command(first, last)]
+    result = invoke(argv, env)
+    check(result, argv, structured=True)
+    if result.exit_code == 2:  # a date, or the environment (CWC_TODAY, SOURCE_DATE_EPOCH), was refused
+        assert any(w in result.stderr for w in ("Invalid value for", "--from", "--on", "CWC_TODAY",
+                                                 "SOURCE_DATE_EPOCH")), result.stderr
+    elif result.exit_code == 0 and argv[-1] == "--json":
+        json.loads(result.stdout)
+
+
+REFUSED_DATES = ["61", "1962-13-01", "1962-02-30", "1961-02-29", "February 29, 1961", "32 October 1962",
+                 "Oct 16-28 1962", "03/04/1961", "27/10/1962", "1962.10.27", "10-27-1962", "1962/1963", "1962 1963",
+                 "1960s-1970s", "", "   ", "yesterday", "tomorrow", "2 weeks ago", "last year", "0000", "0000-01-01",
+                 "19620", "1962T00", "1962-1-1", "1962-10-27T10:00", "Oct 27 62", "Octember 1962", "summer 1956",
+                 "Q3 1962", "NA", "on:", "—"]
+
+
+@pytest.mark.parametrize("option", ["--from", "--to", "--on"])
+@pytest.mark.parametrize("value", REFUSED_DATES)
+def test_dates_the_readme_refuses_are_one_line_usage_errors(option, value):
+    argv = ["--data", str(MINI), "events", option, value]
+    result = invoke(argv)
+    check(result, argv)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.startswith(f"Error: Invalid value for '{option}'"), result.stderr
+    assert "YYYY-MM-DD" in result.stderr  # it says which forms are accepted
 
 
 # ===================================================================================== generated datasets
@@ -278,25 +304,6 @@ json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**100, 10**100
                          st.text(alphabet=no_nul, max_size=12), hostile_words,
                          st.text(alphabet="ab-1 \n\x1b[]:%?/X", max_size=8),
                          st.sampled_from(["kennedy", "oh-milestones", "narrative", "1962", "1962-10", "196X", "person"]))
-
-
-def _strings(content: bytes) -> list[str]:
-    """Every string in a JSON document (keys too), or nothing if it does not decode."""
-    try:
-        document = json.loads(content.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return []
-    found, stack = [], [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            found.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 json_values = st.recursive(json_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
 
@@ -376,7 +383,7 @@ def test_generated_dataset_files_load_or_fail_with_one_line(workdir, content, ar
     path.write_bytes(content)
     argv = ["--data", str(path), *args]
     result = invoke(argv, {"SOURCE_DATE_EPOCH": "0"})
-    check(result, argv, structured=True, skip_known=reject, texts=_strings(content))
+    check(result, argv, structured=True)
     assert result.exit_code in (0, 1), (argv, result.stderr)
     if result.exit_code == 1 and "data file" not in result.stderr and str(path) not in result.stderr:
         # A lookup in a loadable dataset may fail (an actor or event edited away), but then the data loaded.
@@ -394,9 +401,9 @@ def test_validate_agrees_with_loading(workdir, content):
     path = workdir / "validated.json"
     path.write_bytes(content)
     checked = invoke(["validate", str(path)])
-    check(checked, ["validate", str(path)], skip_known=reject, texts=_strings(content))
+    check(checked, ["validate", str(path)])
     loaded = invoke(["--data", str(path), "events", "--json"])
-    check(loaded, ["--data", str(path), "events", "--json"], skip_known=reject, texts=_strings(content))
+    check(loaded, ["--data", str(path), "events", "--json"])
     assert (checked.exit_code == 0) == (loaded.exit_code == 0), (checked.stdout, loaded.stderr)
     if checked.exit_code == 1:
         problems = checked.stdout.splitlines()
@@ -408,11 +415,9 @@ def test_validate_agrees_with_loading(workdir, content):
 def valid_variants(draw):
     """Valid datasets with generated text and dates: every run on them must succeed or be a usage error."""
     raw = copy.deepcopy(MINI_RAW)
-    # No lone carriage returns: CSV output mishandles them (test_hostile.py::test_csv_quotes_a_lone_carriage_return).
-    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1,
-                   max_size=30).filter(lambda s: s.strip())
+    text = st.text(alphabet=no_nul, min_size=1, max_size=30).filter(lambda s: s.strip())
     for event in raw["events"]:
-        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip() and "\r" not in s)))
+        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip())))
         event["summary"] = draw(text)
         event["places"] = draw(st.lists(text, max_size=2))
         event["notes"] = draw(st.lists(text, max_size=2))
@@ -430,8 +435,9 @@ def test_valid_generated_datasets_never_fail_to_load(workdir, raw, data):
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     argv, structured = data.draw(argument_lists(workdir, str(path), structured=True))
     result = invoke(argv, data.draw(environments))
-    check(result, argv, structured, skip_known=reject)
-    assert "data file" not in result.stderr and f"{path}:" not in result.stderr, result.stderr
+    check(result, argv, structured)
+    if result.exit_code != 0:  # whatever failed, it was not the (valid) data file
+        assert "data file" not in result.stderr and f"{path}:" not in result.stderr, result.stderr
     for args in (["events", "--json"], ["events", "--nl"], ["events", "--csv"], ["events", "--plain"],
                  ["events", "--table"], ["tags", "--json"], ["actors", "--plain"]):
         result = invoke(["--data", str(path), *args], {"COLUMNS": "60"})
@@ -447,6 +453,76 @@ def test_valid_generated_datasets_never_fail_to_load(workdir, raw, data):
             assert len(result.stdout.split("\n")) == len(raw["events"]) + 1
 
 
+TABLE_COMMANDS = [["events"], ["events", "--on", "1960s"], ["who", "khrushchev"], ["show", "vienna-summit"],
+                  ["actors"], ["tags"], ["stats", "--by", "tag"], ["stats", "--by", "actor"], ["today", "--date", "06-03"],
+                  ["events", "--fields", "id,title,places,tags,notes"], ["who", "--role", "president"]]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(raw=valid_variants(), width=st.integers(1, 250), args=st.sampled_from(TABLE_COMMANDS))
+def test_tables_of_generated_text_fit_any_width(workdir, raw, width, args):
+    from rich.cells import cell_len
+
+    path = workdir / "tables.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    result = invoke(["--data", str(path), *args, "--table"], {"COLUMNS": str(width), "FORCE_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    limit = max(width, 20)  # cwc never draws narrower than 20 columns
+    for line in re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).split("\n"):
+        assert cell_len(line) <= limit, (width, line)
+
+
+@st.composite
+def many_events(draw):
+    """A valid dataset of up to 700 events (several snapshot chunks) with dates spread over centuries."""
+    raw = copy.deepcopy(MINI_RAW)
+    template = raw["events"][1]
+    count = draw(st.integers(0, 700))
+    seeds = draw(st.lists(st.tuples(st.integers(1000, 2999), st.integers(1, 12), st.integers(1, 28),
+                                    st.sampled_from(["year", "month", "day", "decade", "interval"]),
+                                    st.integers(0, 40)), min_size=count, max_size=count))
+    events = []
+    for i, (year, month, day, kind, span) in enumerate(seeds):
+        text = {"year": f"{year}", "month": f"{year}-{month:02d}", "day": f"{year}-{month:02d}-{day:02d}",
+                "decade": f"{year // 10:03d}X",
+                "interval": f"{year}-{month:02d}/{min(year + span, 2999)}"}[kind]
+        events.append(dict(template, id=f"e{i}", date=text, title=f"Event {i}"))
+    raw["events"] = events
+    return raw
+
+
+def _spread_events(count: int) -> dict:
+    """A fixed dataset of `count` events spread over 1000-2999, with every kind of date."""
+    raw = copy.deepcopy(MINI_RAW)
+    template = raw["events"][1]
+    kinds = [lambda y, i: f"{y}", lambda y, i: f"{y}-{i % 12 + 1:02d}", lambda y, i: f"{y}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+             lambda y, i: f"{y // 10}X", lambda y, i: f"{y}/{min(y + i % 50, 2999)}"]
+    raw["events"] = [dict(template, id=f"e{i}", title=f"Event {i}", date=kinds[i % 5]((1000 + i * 7919) % 2000 + 1000, i))
+                     for i in range(count)]
+    return raw
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(raw=many_events(), first=st.integers(1000, 2999), length=st.integers(0, 300),
+       args=st.sampled_from([["--json"], ["--strict", "--json"], ["--sort", "end", "--reverse", "--nl"]]))
+@example(raw=_spread_events(1500), first=1500, length=40, args=["--json"])
+@example(raw=_spread_events(1500), first=1000, length=1999, args=["--strict", "--json"])
+@example(raw=_spread_events(700), first=2990, length=9, args=["--sort", "end", "--reverse", "--nl"])
+def test_cached_and_uncached_runs_agree(workdir, raw, first, length, args):
+    """The first run builds a snapshot, the second reads it, a third skips the cache: same output every time."""
+    path = workdir / "cached.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    cache = workdir / "cache"
+    argv = ["--data", str(path), "events", "--from", str(first), "--to", str(min(first + length, 2999)), *args]
+    cold = invoke(argv, {"CWC_CACHE_DIR": str(cache)})
+    warm = invoke(argv, {"CWC_CACHE_DIR": str(cache)})
+    uncached = invoke(argv, {"CWC_NO_CACHE": "1"})
+    assert cold.exit_code == warm.exit_code == uncached.exit_code == 0, (cold.stderr, warm.stderr, uncached.stderr)
+    assert cold.stdout == warm.stdout == uncached.stdout
+    everything = invoke(["--data", str(path), "events", "--nl"], {"CWC_CACHE_DIR": str(cache)})
+    assert len(everything.stdout.split("\n")) == len(raw["events"]) + 1
+
+
 def _start_key(event):
     from cold_war_cli.dates import parse_edtf, parse_iso_day
 
@@ -456,10 +532,9 @@ def _start_key(event):
     return (rng.start, rng.end, event["id"])
 
 
-# ===================================================================================== known failures
+# ===================================================================================== bugs found here (fixed)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: CWC_TODAY near the calendar's ends with -A/-B crashes (OverflowError)")
 @pytest.mark.parametrize("today, args", [("9999-12-31", ["-A", "1"]), ("0001-01-01", ["-B", "1"])])
 def test_cwc_today_at_the_ends_of_the_calendar(today, args):
     argv = ["--data", str(MINI), "today", *args]
@@ -467,21 +542,21 @@ def test_cwc_today_at_the_ends_of_the_calendar(today, args):
     check(result, argv)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SOURCE_DATE_EPOCH out of range or with non-ASCII digits crashes export ics")
 @pytest.mark.parametrize("epoch", ["99999999999999", "²"])
 def test_odd_source_date_epoch(epoch):
     argv = ["--data", str(MINI), "export", "ics"]
     result = invoke(argv, {"SOURCE_DATE_EPOCH": epoch})
     check(result, argv)
+    assert result.exit_code == 0 or "SOURCE_DATE_EPOCH" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a guessed actor's Note line and a later Error make a two-line failure")
 def test_a_note_then_a_failure_is_still_one_line():
     argv = ["--data", str(MINI), "events", "--actor", "khruschev", "--actor", "nobody-at-all"]
     check(invoke(argv), argv)
+    guessed = invoke(["--data", str(MINI), "events", "--actor", "khruschev", "--json"])
+    assert guessed.exit_code == 0 and "Note: taking 'khruschev'" in guessed.stderr  # the note, on success
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: user text quoted in an error message keeps its newline (two-line error)")
 @pytest.mark.parametrize("argv", [["show", "no\nsuch"], ["who", "no\nbody"], ["events", "--from", "x\ny"],
                                   ["who", "--role", "x\ny"], ["today", "--date", "1\n2"]])
 def test_user_text_quoted_in_an_error_stays_on_one_line(argv):
@@ -489,7 +564,6 @@ def test_user_text_quoted_in_an_error_stays_on_one_line(argv):
     check(invoke(argv), argv)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a missing FORMAT or SHELL argument prints a multi-line error (click's 'Choose from:' list)")
 @pytest.mark.parametrize("argv", [["export"], ["completion"]])
 def test_a_missing_choice_argument_is_a_one_line_error(argv):
     argv = ["--data", str(MINI), *argv]
@@ -497,14 +571,3 @@ def test_a_missing_choice_argument_is_a_one_line_error(argv):
     assert result.exit_code == 2
     check(result, argv)
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: dataset text quoted in an error message keeps its newline (two-line error)")
-def test_dataset_text_quoted_in_an_error_stays_on_one_line(tmp_path):
-    raw = copy.deepcopy(MINI_RAW)
-    raw["events"][0]["actors"] = ["no\nbody"]
-    path = tmp_path / "events.json"
-    path.write_text(json.dumps(raw), encoding="utf-8")
-    argv = ["--data", str(path), "events"]
-    result = invoke(argv)
-    assert result.exit_code == 1
-    check(result, argv)

@@ -302,7 +302,6 @@ def _names_a_day(text: str) -> bool:
     return bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", text))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a year with a time word ('noon 1962') becomes one day, taking today's day of the month")
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(date_like_text)
 @example("noon 1962")
@@ -316,7 +315,6 @@ def test_a_single_day_needs_a_day_in_the_text(text):
         assert _names_a_day(text.replace(str(found.start.year).zfill(4), " ")), (text, found)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dateparser fills today's day of the month into 'noon 1962' (the result depends on today)")
 def test_typed_dates_never_depend_on_today(monkeypatch):
     import dateparser.parser
 
