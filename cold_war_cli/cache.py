@@ -6,7 +6,7 @@ CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only 
 
 Layout: MAGIC, the header length (8 bytes), the header's checksum (16 bytes), a marshal'd header (sources, actors,
 per-chunk first start day, per-chunk latest end day, chunk offsets, chunk checksums), then the chunks: events sorted
-by start day, marshal'd 256 at a time, so a date query unmarshals only the chunks it needs. Every part read is
+by start day, marshal'd 64 at a time, so a date query unmarshals only the chunks it needs. Every part read is
 checked against its checksum first: a damaged snapshot is rebuilt from the data file, never believed.
 """
 
@@ -21,7 +21,7 @@ from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
 
 MAGIC = b"CWCSNAP2"  # change it whenever the layout or the rows change
-CHUNK = 256
+CHUNK = 64
 KEEP = 8  # snapshots kept; the least recently used go first
 
 

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from cold_war_cli import schema
 from cold_war_cli.errors import DatasetError
 from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Dataset
@@ -107,6 +106,8 @@ def _rows(data: bytes, path: str):
     except decode.NotFast:
         pass
 
+    from cold_war_cli import schema
+
     def fail(where: str, message: str) -> None:
         raise DatasetError(f"{path}: {where}: {message}")
 
@@ -115,6 +116,8 @@ def _rows(data: bytes, path: str):
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Every problem in a dataset file, as 'where: what' lines; empty when it is valid."""
+    from cold_war_cli import schema
+
     path = os.fspath(path) if path is not None else default_path()
     found: list[str] = []
     report: Callable[[str, str], None] = lambda where, message: found.append(f"{where}: {message}")

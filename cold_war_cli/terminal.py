@@ -6,7 +6,6 @@ Tests replace `stdout_is_terminal` (CliRunner's stdout is never a terminal).
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
 from cold_war_cli.value import Value
@@ -46,6 +45,26 @@ def detect(color_mode: str = "auto") -> Terminal:
         color = True
     else:
         color = is_tty and env.get("TERM", "") not in ("dumb", "unknown")
-    size = shutil.get_terminal_size((80, 24))
-    width = size.columns if is_tty or env.get("COLUMNS") else 80
-    return Terminal(is_tty=is_tty, width=max(width, 20), color=color, height=max(size.lines, 5))
+    columns, lines = _size()
+    width = columns if is_tty or env.get("COLUMNS") else 80
+    return Terminal(is_tty=is_tty, width=max(width, 20), color=color, height=max(lines, 5))
+
+
+def _size() -> tuple[int, int]:
+    """COLUMNS and LINES when set, else the terminal's size, else 80 x 24 (shutil.get_terminal_size's rules,
+    without importing shutil at every start)."""
+    try:
+        measured = os.get_terminal_size(sys.__stdout__.fileno())
+        columns, lines = measured.columns, measured.lines
+    except (AttributeError, ValueError, OSError):
+        columns, lines = 0, 0
+    columns = _positive(os.environ.get("COLUMNS")) or columns or 80
+    lines = _positive(os.environ.get("LINES")) or lines or 24
+    return columns, lines
+
+
+def _positive(value: str | None) -> int:
+    try:
+        return max(int(value), 0) if value else 0
+    except ValueError:
+        return 0
