@@ -106,10 +106,6 @@ def cli(ctx: click.Context, data: str | None, color: str) -> None:
     state["color"] = color
 
 
-def _emit_listing(text: str, pager: bool | None, term: terminal.Terminal) -> None:
-    render.emit(text, term, pager)
-
-
 def _format(fmt: str | None) -> tuple[str, terminal.Terminal]:
     term = terminal.detect(click.get_current_context().find_root().obj.get("color", "auto"))
     return render.resolve_format(fmt, term), term
@@ -142,7 +138,7 @@ def events(ctx, fmt, fields, pager, **filters):
         text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt, term)
     else:
         text = render.render_events(data, matches, fmt, term)
-    _emit_listing(text, pager, term)
+    render.emit(text, term, pager)
     if not matches and term.is_tty:
         click.echo("No events matched.", err=True)
 
@@ -181,7 +177,7 @@ def who(ctx, name, role, on, fmt, fields, pager):
         if not holders:
             when = f" on {on.start}" if on and on.start == on.end else (f" in {on.start} to {on.end}" if on else "")
             raise CwcError(f"nobody in this dataset held an office matching '{role}'{when}")
-        _emit_listing(render.render_rows([records.tenure_row(t) for t in holders], chosen, fmt_, term), pager, term)
+        render.emit(render.render_rows([records.tenure_row(t) for t in holders], chosen, fmt_, term), term, pager)
         return
     actor = resolve(data, name)
     matches = select_events(data, EventFilter(actor_ids=(actor.id,)))
@@ -190,7 +186,7 @@ def who(ctx, name, role, on, fmt, fields, pager):
         text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt_, term)
     else:
         text = render.render_actor(data, actor, matches, fmt_, term)
-    _emit_listing(text, pager, term)
+    render.emit(text, term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -217,7 +213,7 @@ def show(ctx, event_id, fmt, fields, pager):
         text = render.render_rows([records.event_record(data, match)], chosen, fmt_, term)
     else:
         text = render.render_event_detail(data, match, related_events(data, event), fmt_, term)
-    _emit_listing(text, pager, term)
+    render.emit(text, term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -250,10 +246,8 @@ def today(ctx, month_day, after, before, fmt, fields, pager):
     found = onthisday.anniversaries(data, onthisday.window(now, month, day, before, after))
     fmt_, term = _format(fmt)
     rows = [records.anniversary_record(data, a) for a in found]
-    text = render.render_rows(rows, chosen or ("on", "years_ago", "date", "title"), fmt_, term,
-                              title=None) if (chosen or fmt_ in ("table", "plain")) else \
-        render.render_rows(rows, records.ANNIVERSARY_FIELDS, fmt_, term)
-    _emit_listing(text, pager, term)
+    readable = ("on", "years_ago", "date", "title") if fmt_ in ("table", "plain") else records.ANNIVERSARY_FIELDS
+    render.emit(render.render_rows(rows, chosen or readable, fmt_, term), term, pager)
     if not found and term.is_tty:
         click.echo("No events on this day.", err=True)
 
@@ -285,7 +279,7 @@ def actors(ctx, kinds, keywords, fmt, fields, pager):
     rows = [records.actor_row(a, counts.get(a.id, 0)) for a in select_actors(data, kinds, keywords)]
     fmt_, term = _format(fmt)
     default = ("id", "name", "kind", "born", "died", "events") if fmt_ in ("table", "plain") else records.ACTOR_FIELDS
-    _emit_listing(render.render_rows(rows, chosen or default, fmt_, term), pager, term)
+    render.emit(render.render_rows(rows, chosen or default, fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -305,7 +299,7 @@ def tags(ctx, fmt, fields, pager):
     data = load(ctx)
     rows = [{"tag": tag, "count": n} for tag, n in count_events(data, data.events, "tag")]
     fmt_, term = _format(fmt)
-    _emit_listing(render.render_rows(rows, chosen, fmt_, term), pager, term)
+    render.emit(render.render_rows(rows, chosen, fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -341,7 +335,7 @@ def stats(ctx, by, fmt, fields, pager, **filters):
             row["name"] = data.actors[key].name if key in data.actors else key
         rows.append(row)
     fmt_, term = _format(fmt)
-    _emit_listing(render.render_counts(rows, chosen, fmt_, term), pager, term)
+    render.emit(render.render_counts(rows, chosen, fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

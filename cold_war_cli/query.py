@@ -44,7 +44,7 @@ def resolve_actor(dataset: Dataset, query: str) -> ActorMatch:
     then by a close spelling. Raises LookupFailed with candidates or suggestions."""
     wanted = fold(query)
     if not wanted:
-        raise LookupFailed(f"an empty actor name")
+        raise LookupFailed("an empty actor name")
     keys = _actor_keys(dataset)
     exact = keys.get(wanted, set())
     if len(exact) == 1:

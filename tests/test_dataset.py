@@ -1,7 +1,6 @@
 """Loading and validating dataset files, without the CLI."""
 
 import copy
-import json
 
 import pytest
 
