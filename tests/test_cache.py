@@ -163,3 +163,29 @@ def test_actors_only_load_skips_events(cache_folder):
     for _ in range(2):  # from a fresh read and from the snapshot
         partial = load(MINI, events=False)
         assert partial.events == [] and "khrushchev" in partial.actors
+
+
+@pytest.fixture(params=["marshal", "msgpack"])
+def encoding(request, monkeypatch):
+    """Run a test with snapshots written either way (msgpack is used from MSGPACK_FROM events on)."""
+    monkeypatch.setattr(cache, "MSGPACK_FROM", 0 if request.param == "msgpack" else 10**9)
+    return request.param
+
+
+def test_both_chunk_encodings_give_back_the_same_dataset(cache_folder, encoding):
+    fresh = load()
+    assert len(snapshot_files(cache_folder)) == 1
+    same_dataset(load(), fresh)
+    when = between(parse_user_date("1962-10"), parse_user_date("1962-10"))
+    wanted = EventFilter(when=when)
+    assert [m.event for m in select_events(load(within=when), wanted)] == \
+           [m.event for m in select_events(fresh, wanted)]
+
+
+def test_a_damaged_chunk_is_caught_in_either_encoding(cache_folder, encoding):
+    fresh = load()
+    (snapshot,) = cache_folder.glob("*.snap")
+    raw = bytearray(snapshot.read_bytes())
+    raw[-3] ^= 0xFF
+    snapshot.write_bytes(bytes(raw))
+    same_dataset(load(), fresh)
