@@ -7,8 +7,8 @@ CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only 
 Layout: MAGIC, the header length (8 bytes), the header's checksum (16 bytes), a marshal'd header (sources, actors,
 per-chunk first start day, per-chunk latest end day, chunk offsets, chunk checksums, chunk encoding), then the
 chunks: events sorted by start day, 64 at a time (marshal, or msgpack for large datasets), so a date query decodes
-only the chunks it needs. Every part read is
-checked against its checksum first: a damaged snapshot is rebuilt from the data file, never believed.
+only the chunks it needs. Every part read is checked against its checksum first: a damaged snapshot is rebuilt
+from the data file, never believed.
 """
 
 from __future__ import annotations

@@ -415,10 +415,9 @@ def validate(ctx, path):
     status is 1 when there is any.
     """
     path = path or ctx.find_root().params.get("data") or dataset_module.default_path()
-    found = dataset_module.problems(path)
+    found, data = dataset_module.check(path)
     render.emit("".join(f"{path}: {problem}\n" for problem in found))
     if found:
         raise CwcError(f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''} found")
-    data = dataset_module.load(path)
     click.echo(f"{path}: OK ({len(data.events)} events, {len(data.actors)} actors, "
                f"{len(data.sources)} sources)", err=True)

@@ -116,6 +116,11 @@ def _rows(data: bytes, path: str):
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Every problem in a dataset file, as 'where: what' lines; empty when it is valid."""
+    return check(path)[0]
+
+
+def check(path: str | os.PathLike[str] | None = None) -> tuple[list[str], Dataset | None]:
+    """Every problem in a dataset file, and the dataset as read (None when the file could not be read at all)."""
     from cold_war_cli import schema
 
     path = os.fspath(path) if path is not None else default_path()
@@ -124,6 +129,5 @@ def problems(path: str | os.PathLike[str] | None = None) -> list[str]:
     try:
         raw = read_json(path)
     except DatasetError as exc:
-        return [str(exc)]
-    schema.build(raw, path, report)
-    return found
+        return [str(exc)], None
+    return found, schema.build(raw, path, report)

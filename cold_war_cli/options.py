@@ -8,7 +8,7 @@ from cold_war_cli import dataset as dataset_module
 from cold_war_cli.dates import DayRange, between, parse_user_date
 from cold_war_cli.errors import BadDate, CwcError
 from cold_war_cli.models import Dataset
-from cold_war_cli.query import SORT_KEYS, EventFilter, resolve_actor
+from cold_war_cli.query import SORT_KEYS, EventFilter, resolve_actor, select_events
 from cold_war_cli.text import fold
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -131,8 +131,6 @@ FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "s
 
 def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
     """The dataset and the events that pass the options of `filter_options`."""
-    from cold_war_cli.query import select_events
-
     when = date_range(params["from_"], params["to"], params["on"])
     if any(not fold(keyword) for keyword in params["keywords"]):
         raise click.BadParameter("a keyword needs at least one letter or digit", param_hint="'--keyword'")
