@@ -88,21 +88,21 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _rows(data, path)
-        cache.save(rows, name)
-        return rows.dataset(path, within, events)
+        snapshot = _snapshot(data, path)
+        cache.save(snapshot, name)
+        return snapshot.dataset(path, within, events)
     finally:
         if collecting:
             gc.enable()
 
 
-def _rows(data: bytes, path: str):
-    """The validated dataset as snapshot rows: from the fast typed decoder when it vouches for the file, else from
+def _snapshot(data: bytes, path: str):
+    """The validated dataset as a snapshot: from the fast typed decoder when it vouches for the file, else from
     the careful reader, which raises DatasetError naming the first problem."""
     from cold_war_cli import cache, decode
 
     try:
-        return decode.rows(data)
+        return decode.snapshot(data)
     except decode.NotFast:
         pass
 
@@ -111,7 +111,7 @@ def _rows(data: bytes, path: str):
     def fail(where: str, message: str) -> None:
         raise DatasetError(f"{path}: {where}: {message}")
 
-    return cache.Rows.of(schema.build(parse_json(data, path), path, fail))
+    return cache.Snapshot.of(schema.build(parse_json(data, path), path, fail))
 
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:

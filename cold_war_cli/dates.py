@@ -151,7 +151,48 @@ def parse_edtf(text: str) -> EventDate:
     return cached
 
 
+def _plain_day(text: str) -> date | None:
+    """The day a plain YYYY-MM-DD names, or None for anything else (which the general parser then handles).
+
+    A large dataset has tens of thousands of distinct days, so the common form skips the general splitting;
+    `date.fromisoformat` is C, and comparing its result written back with the text keeps it exactly to this form.
+    """
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        if day.isoformat() == text:
+            return day
+    return None
+
+
+def edtf_days(text: str) -> tuple[int, int]:
+    """The first and last day (as ordinals) of a dataset date string; raises ValueError as `parse_edtf` does.
+
+    Plain days, months and intervals of plain days, the forms large datasets are made of, are read here without
+    building objects; anything else (or anything wrong) goes through `parse_edtf`.
+    """
+    day = _plain_day(text)
+    if day is not None:
+        ordinal = day.toordinal()
+        return ordinal, ordinal
+    if len(text) == 21 and text[10] == "/":
+        first, last = _plain_day(text[:10]), _plain_day(text[11:])
+        if first is not None and last is not None and first <= last:
+            return first.toordinal(), last.toordinal()
+    elif len(text) == 7:
+        first = _plain_day(text + "-01")
+        if first is not None:
+            return first.toordinal(), first.toordinal() + last_day(first.year, first.month) - 1
+    rng = parse_edtf(text).range
+    return rng.start.toordinal(), rng.end.toordinal()
+
+
 def _parse_edtf(text: str) -> EventDate:
+    day = _plain_day(text)
+    if day is not None:
+        return EventDate(text, DayRange(day, day, "day"), "certain")
     body = text.rstrip(_QUALIFIERS)
     if len(body) == 4 and body.endswith("X") and _digits(body[:3], 3) and len(text) - len(body) <= 1:
         return EventDate(text, decade_range(int(body[:3]) * 10), _qualifier_certainty({text[4:]}))

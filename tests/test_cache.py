@@ -30,11 +30,13 @@ def same_dataset(a, b):
     assert a.events == b.events
 
 
+@pytest.mark.parametrize("batch", [1, 3, decode.BATCH])
 @pytest.mark.parametrize("path", [str(MINI), default_path()])
-def test_fast_decoder_builds_exactly_what_the_careful_reader_builds(path):
+def test_fast_decoder_builds_exactly_what_the_careful_reader_builds(path, batch, monkeypatch):
+    monkeypatch.setattr(decode, "BATCH", batch)
     data = open(path, "rb").read()
     careful = schema.build(parse_json(data, path), path, lambda where, message: pytest.fail(f"{where}: {message}"))
-    same_dataset(decode.rows(data).dataset(path), careful)
+    same_dataset(decode.snapshot(data).dataset(path), careful)
 
 
 @pytest.mark.parametrize("path", [str(MINI), default_path()])
@@ -132,13 +134,13 @@ def test_blank_text_is_never_accepted_by_the_fast_path(mini_raw, code, ascii_onl
     mini_raw["events"][0]["title"] = chr(code) * 2
     mini_raw["actors"][0]["aliases"] = ["x", chr(code)]
     with pytest.raises(decode.NotFast):
-        decode.rows(json.dumps(mini_raw, ensure_ascii=ascii_only).encode())
+        decode.snapshot(json.dumps(mini_raw, ensure_ascii=ascii_only).encode())
 
 
 def test_upper_case_escapes_of_blank_text_are_caught_too(mini_raw):
     data = json.dumps(mini_raw).encode().replace(b'"Vienna summit"', b'"\\u00A0\\u3000"')
     with pytest.raises(decode.NotFast):
-        decode.rows(data)
+        decode.snapshot(data)
 
 
 def test_old_snapshots_are_pruned_least_recently_used_first(cache_folder, tmp_path, mini_raw, monkeypatch):
@@ -165,14 +167,14 @@ def test_actors_only_load_skips_events(cache_folder):
         assert partial.events == [] and "khrushchev" in partial.actors
 
 
-@pytest.fixture(params=["marshal", "msgpack"])
-def encoding(request, monkeypatch):
-    """Run a test with snapshots written either way (msgpack is used from MSGPACK_FROM events on)."""
-    monkeypatch.setattr(cache, "MSGPACK_FROM", 0 if request.param == "msgpack" else 10**9)
+@pytest.fixture(params=["json", "msgspec"])
+def chunk_reader(request, monkeypatch):
+    """Run a test with chunks decoded either way (msgspec decodes them from MSGSPEC_FROM events on)."""
+    monkeypatch.setattr(cache, "MSGSPEC_FROM", 0 if request.param == "msgspec" else 10**9)
     return request.param
 
 
-def test_both_chunk_encodings_give_back_the_same_dataset(cache_folder, encoding):
+def test_both_chunk_readers_give_back_the_same_dataset(cache_folder, chunk_reader):
     fresh = load()
     assert len(snapshot_files(cache_folder)) == 1
     same_dataset(load(), fresh)
@@ -182,10 +184,56 @@ def test_both_chunk_encodings_give_back_the_same_dataset(cache_folder, encoding)
            [m.event for m in select_events(fresh, wanted)]
 
 
-def test_a_damaged_chunk_is_caught_in_either_encoding(cache_folder, encoding):
+def test_every_shipped_event_survives_the_round_trip_through_its_json_object():
+    for event in load().events:
+        assert cache._event(json.loads(json.dumps(cache.event_object(event)))) == event
+
+
+def test_a_file_only_the_careful_reader_accepts_is_snapshotted_too(cache_folder, tmp_path, mini_raw):
+    mini_raw["events"][0]["title"] = "Beria shot \U0001F52B"
+    path = tmp_path / "escaped.json"
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")  # a surrogate pair escape sends it to the careful reader
+    with pytest.raises(decode.NotFast):
+        decode.snapshot(path.read_bytes())
+    fresh = load(path)
+    (changed,) = [e for e in fresh.events if e.id == mini_raw["events"][0]["id"]]
+    assert changed.title == "Beria shot \U0001F52B"
+    assert len(snapshot_files(cache_folder)) == 1
+    same_dataset(load(path), fresh)
+
+
+def test_a_repeated_key_means_the_same_on_both_paths_and_in_the_snapshot(cache_folder, tmp_path, mini_raw):
+    path = tmp_path / "repeated.json"
+    text = json.dumps(mini_raw).replace('"title": "Vienna summit"', '"title": "First", "title": "Vienna summit"', 1)
+    assert text.count('"First"') == 1
+    path.write_text(text, encoding="utf-8")
+    careful = schema.build(parse_json(path.read_bytes(), str(path)), str(path), lambda *problem: pytest.fail(str(problem)))
+    same_dataset(decode.snapshot(path.read_bytes()).dataset(str(path)), careful)
+    same_dataset(load(path), careful)
+    same_dataset(load(path), careful)  # from the snapshot
+
+
+def test_a_damaged_chunk_is_caught_by_either_reader(cache_folder, chunk_reader):
     fresh = load()
     (snapshot,) = cache_folder.glob("*.snap")
     raw = bytearray(snapshot.read_bytes())
     raw[-3] ^= 0xFF
     snapshot.write_bytes(bytes(raw))
     same_dataset(load(), fresh)
+
+
+@pytest.mark.parametrize("change", ["repeat the first id", "name an unknown actor", "cite an unknown source",
+                                   "give an impossible alt date"])
+def test_a_problem_in_a_later_batch_is_not_missed(mini_raw, monkeypatch, change):
+    monkeypatch.setattr(decode, "BATCH", 2)
+    last = mini_raw["events"][-1]
+    if change == "repeat the first id":
+        last["id"] = mini_raw["events"][0]["id"]
+    elif change == "name an unknown actor":
+        last["actors"] = ["nobody-at-all"]
+    elif change == "cite an unknown source":
+        last["sources"] = [{"id": "no-such-source"}]
+    else:
+        last["alt_dates"] = [{"date": "1962-02-30", "sources": [{"id": mini_raw["sources"][0]["id"]}]}]
+    with pytest.raises(decode.NotFast):
+        decode.snapshot(json.dumps(mini_raw).encode())

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cold_war_cli import schema
-from cold_war_cli.dates import DayRange, between, parse_edtf, parse_user_date
+from cold_war_cli.dates import DayRange, between, edtf_days, parse_edtf, parse_user_date
 from cold_war_cli.errors import BadDate
 from cold_war_cli.query import EventFilter, select_events
 
@@ -178,6 +178,25 @@ def test_anything_else_either_parses_as_the_grammar_or_raises_value_error(text):
         return
     assert ASCII_GRAMMAR.match(text), text
     assert parsed.range.start <= parsed.range.end
+
+
+@FAST
+@given(st.one_of(
+    valid_dates().map(lambda c: c[0]),
+    near_misses(),
+    st.text(alphabet="0123456789-/?~%X ", max_size=22),
+    st.builds(lambda a, b: f"{a}/{b}", points().map(lambda p: p[0]), points().map(lambda p: p[0])),
+))
+def test_the_quick_day_ordinals_agree_with_the_parser(text):
+    """`edtf_days` (the large-dataset path) reads plain days, months and intervals itself: same answers, same
+    refusals as `parse_edtf`."""
+    try:
+        parsed = parse_edtf(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            edtf_days(text)
+        return
+    assert edtf_days(text) == (parsed.range.start.toordinal(), parsed.range.end.toordinal())
 
 
 @pytest.mark.parametrize("value", [None, 1962, 1962.0, ["1962"], {"date": "1962"}, b"1962", True])
