@@ -287,13 +287,19 @@ def parse_user_date(text: str) -> DayRange:
     """
     from cold_war_cli.errors import BadDate
 
-    patterns = _user_patterns()
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise BadDate(f"an empty date; {ACCEPTED_FORMS}")
     if cleaned[0] in "-−+":
         raise BadDate(f"'{text}': years before the common era and signed years are not supported; {ACCEPTED_FORMS}")
     try:
+        plain = _split_point(cleaned)  # YYYY[-MM[-DD]] in ASCII digits: the most common, read without the patterns
+    except ValueError:
+        plain = None
+    patterns = None if plain and not plain[3] else _user_patterns()
+    try:
+        if patterns is None:
+            return _point(*plain[:3])
         if m := patterns.iso.match(cleaned):
             return _point(*m.groups())
         if m := patterns.decade.match(cleaned):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from cold_war_cli.dates import DayRange
@@ -88,7 +89,7 @@ class Dataset:
     __slots__ = ("path", "schema_version", "sources", "actors", "events")
 
     def __init__(self, path: str, schema_version: int, sources: dict[str, Source] | None = None,
-                 actors: dict[str, Actor] | None = None, events: list[Event] | None = None):
+                 actors: Mapping[str, Actor] | None = None, events: list[Event] | None = None):
         self.path, self.schema_version = path, schema_version
         self.sources = {} if sources is None else sources
         self.actors = {} if actors is None else actors

@@ -237,3 +237,14 @@ def test_a_problem_in_a_later_batch_is_not_missed(mini_raw, monkeypatch, change)
         last["alt_dates"] = [{"date": "1962-02-30", "sources": [{"id": mini_raw["sources"][0]["id"]}]}]
     with pytest.raises(decode.NotFast):
         decode.snapshot(json.dumps(mini_raw).encode())
+
+
+def test_actors_from_a_snapshot_behave_as_a_dict_does(cache_folder):
+    fresh = load(MINI)
+    actors = load(MINI).actors  # built from the snapshot's rows as they are looked up
+    assert type(actors) is not dict and actors == fresh.actors and dict(actors) == fresh.actors
+    assert len(actors) == len(fresh.actors) and list(actors) == list(fresh.actors)
+    assert "khrushchev" in actors and "nobody" not in actors and actors.get("nobody") is None
+    assert actors["khrushchev"] is actors["khrushchev"] == fresh.actors["khrushchev"]
+    with pytest.raises(KeyError):
+        actors["nobody"]

@@ -147,3 +147,23 @@ def test_overlap_and_containment():
     assert asked.overlaps(september) and not asked.contains(september)
     assert asked.overlaps(october) and asked.contains(october)
     assert not asked.overlaps(august)
+
+
+@pytest.mark.parametrize("text, plain", [("1959", True), ("1962-10", True), ("1962-10-27", True), (" 1962-10-27 ", True),
+                                         ("2000-02-29", True), ("1962-02-30", True), ("1962-13", True), ("0000", True),
+                                         ("1962?", False), ("١٩٦٢", False), ("1962-1-2", False), ("1960s", False)])
+def test_plain_iso_dates_read_without_the_patterns_mean_what_the_patterns_say(text, plain, monkeypatch):
+    from cold_war_cli import dates
+
+    def outcome():
+        try:
+            return parse_user_date(text)
+        except BadDate as exc:
+            return str(exc)
+
+    monkeypatch.setattr(dates, "_patterns", None)
+    quick = outcome()
+    quick_used_patterns = dates._patterns is not None
+    monkeypatch.setattr(dates, "_split_point", lambda text: (_ for _ in ()).throw(ValueError))  # patterns only
+    assert outcome() == quick
+    assert quick_used_patterns is not plain
