@@ -1,3 +1,3 @@
-from cold_war_cli.cli import cli
+from cold_war_cli.cli import run
 
-cli(prog_name="cwc")
+run()

@@ -11,6 +11,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, and turn punctuation runs into single spaces."""
+    if text.isascii():  # nothing to decompose or translate (completion folds every actor name, on every TAB)
+        return _NON_WORD.sub(" ", text.lower().replace("'", "")).strip()
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", stripped.casefold().replace("'", "")).strip()

@@ -41,6 +41,30 @@ def test_a_reader_that_closes_early_ends_quietly_with_status_0(tmp_path):
     assert err == b""
 
 
+def test_the_hard_exit_at_the_end_loses_no_output(tmp_path):
+    """`run` skips the interpreter's teardown: everything written must still arrive, to a file or a pipe."""
+    from cold_war_cli.dataset import load
+
+    shipped = len(load().events)
+    listing = tmp_path / "all.json"
+    with open(listing, "wb") as handle:  # a file: fully buffered, so only an explicit flush saves it
+        status = subprocess.run([sys.executable, "-m", "cold_war_cli", "events", "--json"], stdout=handle,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120).returncode
+    assert status == 0 and len(json.loads(listing.read_text(encoding="utf-8"))) == shipped
+    assert len(run_module("events", "--nl").stdout.splitlines()) == shipped
+    calendar = tmp_path / "all.ics"
+    result = run_module("export", "ics", "-o", str(calendar))
+    assert result.returncode == 0 and calendar.read_bytes().endswith(b"END:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("args, status", [(["show", "no-such-event"], 1), (["events", "--from", "banana"], 2),
+                                          (["who", "nobody-at-all-xyz"], 1), (["tags"], 0)])
+def test_a_real_process_exits_with_the_documented_status(args, status):
+    result = run_module(*args)
+    assert result.returncode == status
+    assert (result.stderr.count("\n") == 1) is (status != 0)
+
+
 def test_usage_error_from_a_real_process_is_one_line():
     result = run_module("events", "--from", "1962-02-30")
     assert result.returncode == 2 and result.stdout == ""
@@ -58,7 +82,7 @@ def test_built_wheel_carries_the_data_and_runs_outside_the_checkout(tmp_path):
         names = archive.namelist()
         assert "cold_war_cli/data/events.json" in names
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "cwc = cold_war_cli.cli:cli" in entry_points
+    assert "cwc = cold_war_cli.cli:run" in entry_points
     shipped = json.loads((ROOT / "data" / "events.json").read_text(encoding="utf-8"))
     with zipfile.ZipFile(wheel) as archive:
         assert json.loads(archive.read("cold_war_cli/data/events.json")) == shipped

@@ -502,3 +502,11 @@ def test_loaded_events_are_in_start_end_id_order(raw):
     keys = [(e.start, e.end, e.id) for e in data.events]
     assert keys == sorted(keys)
     assert len(set(e.id for e in data.events)) == len(data.events) == len(raw["events"])
+
+
+@FAST
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_folding_ascii_text_takes_a_shortcut_to_the_same_result(text):
+    from cold_war_cli.text import _fold_unicode, fold
+
+    assert fold(text) == _fold_unicode(text)
