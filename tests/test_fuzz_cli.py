@@ -192,6 +192,10 @@ def check(result, argv: list[str], structured: bool = False) -> None:
         return
     if {"--fields", "-h", "--help", "--version"} & set(argv):
         return
+    takes_value = {name for param in cli.commands[command].params if isinstance(param, click.Option)
+                   and not param.is_flag and not param.count for name in param.opts}
+    if argv[-2] in takes_value:
+        return  # `--tag --json`: the last word is the tag, not a format
     if argv[-1] == "--json":
         json.loads(result.stdout)
     else:  # NDJSON: records end with \n (a U+2028 inside a string is not a line break here)
