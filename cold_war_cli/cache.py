@@ -4,12 +4,13 @@ The snapshot's name is a hash of cwc's version and the data file's bytes, so a c
 never meet an old snapshot. It lives in $CWC_CACHE_DIR, else $XDG_CACHE_HOME/cwc, else ~/.cache/cwc;
 CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only speed.
 
-Layout: MAGIC, the header length (8 bytes), the header's CRC-32 (4 bytes), a marshal'd header (sources, actors,
-per-chunk first start day, per-chunk latest end day, chunk offsets, chunk checksums, event count), then the
-chunks: the events sorted by start day, CHUNK at a time, each chunk a JSON array of the events' objects exactly as
-the data file wrote them (the fast reader keeps their bytes), so writing a snapshot costs little more than copying
-the file, and a date query decodes only the chunks it needs. Every part read is checked against its checksum
-first: a damaged snapshot is rebuilt from the data file, never believed.
+Layout: MAGIC, the chunks, a marshal'd header (sources, actors, each chunk's first start day and latest end day,
+chunk offsets, chunk checksums, event count), the header's length (8 bytes) and its CRC-32 (4 bytes). The header
+comes last so that chunks can be written one at a time as they are made. Chunks hold the events sorted by start
+day, CHUNK at a time, each a JSON array of the events' objects exactly as the data file wrote them (the fast
+reader keeps their bytes), so writing a snapshot costs little more than copying the file, and a date query decodes
+only the chunks it needs. Every part read is checked against its checksum first: a damaged snapshot is rebuilt
+from the data file, never believed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
 
-MAGIC = b"CWCSNAP5"  # change it whenever the layout or the rows change
+MAGIC = b"CWCSNAP6"  # change it whenever the layout or the rows change
 CHUNK = 16  # events per chunk: a query decodes whole chunks, so smaller ones waste less
 # Chunks of large datasets are decoded with msgspec, about three times as fast as json.loads; small ones with
 # json, so that reading the shipped dataset's snapshot never imports msgspec (about 12 ms).
@@ -60,9 +61,22 @@ def _checksum(data) -> int:
 
 def snapshot_name(data: bytes) -> str:
     """A name that changes with the file's bytes, cwc's version and the snapshot format."""
+    return _name(blake2b(data, digest_size=20, person=b"cwc-snapshot"))
+
+
+def snapshot_name_of(handle) -> str:
+    """The same name as `snapshot_name`, hashing an open binary file a block at a time (never all of it in memory)."""
+    digest = blake2b(digest_size=20, person=b"cwc-snapshot")
+    block = bytearray(1 << 20)
+    view = memoryview(block)
+    while size := handle.readinto(block):
+        digest.update(view[:size])
+    return _name(digest)
+
+
+def _name(digest) -> str:
     from cold_war_cli import __version__
 
-    digest = blake2b(data, digest_size=20, person=b"cwc-snapshot")
     digest.update(MAGIC + __version__.encode())
     return digest.hexdigest() + ".snap"
 
@@ -159,25 +173,28 @@ class Snapshot:
     """A validated dataset in the snapshot's form, just built or opened from the cache; events are decoded only
     for the chunks a command asks for."""
 
-    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "count", "_chunk", "chunks")
+    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "count", "chunk")
 
     def __init__(self, schema_version: int, sources: tuple, actor_rows: tuple, firsts: tuple, lasts: tuple,
-                 count: int, chunk, chunks: list[bytes] | None = None):
+                 count: int, chunk):
         self.schema_version, self.sources, self.actor_rows = schema_version, sources, actor_rows
-        self.firsts, self.lasts, self.count, self._chunk = firsts, lasts, count, chunk
-        self.chunks = chunks  # the encoded chunks of a snapshot just built, to be saved
+        self.firsts, self.lasts, self.count = firsts, lasts, count
+        self.chunk = chunk  # chunk(i): the bytes of chunk i
 
     @classmethod
     def build(cls, schema_version: int, sources: tuple, actor_rows: tuple, starts: list, ends: list,
               texts: list) -> Snapshot:
-        """From events already sorted by (start day, end day, id): their day ordinals and JSON texts (bytes)."""
-        chunks, firsts, lasts = [], [], []
-        for i in range(0, len(texts), CHUNK):
-            chunks.append(b"[" + b",".join(texts[i : i + CHUNK]) + b"]")
-            firsts.append(starts[i])
-            lasts.append(max(ends[i : i + CHUNK]))
-        return cls(schema_version, sources, actor_rows, tuple(firsts), tuple(lasts), len(texts), chunks.__getitem__,
-                   chunks)
+        """From events already sorted by (start day, end day, id): their day ordinals and JSON texts (bytes).
+
+        A chunk's bytes are joined only when asked for (to be saved, or read), so a large file is never held twice.
+        """
+        firsts = tuple(starts[::CHUNK])
+        lasts = tuple(max(ends[i : i + CHUNK]) for i in range(0, len(ends), CHUNK))
+
+        def chunk(i: int) -> bytes:
+            return b"[" + b",".join(texts[i * CHUNK : (i + 1) * CHUNK]) + b"]"
+
+        return cls(schema_version, sources, actor_rows, firsts, lasts, len(texts), chunk)
 
     @classmethod
     def of(cls, dataset: Dataset) -> Snapshot:
@@ -207,32 +224,32 @@ class Snapshot:
             decode = lambda chunk: json.loads(bytes(chunk))  # noqa: E731 (json wants bytes, not a memoryview)
         found = []
         for i in wanted:
-            found.extend([_event(obj) for obj in decode(self._chunk(i))])
+            found.extend([_event(obj) for obj in decode(self.chunk(i))])
         return Dataset(path=path, schema_version=self.schema_version,
                        sources={row[0]: Source(*row) for row in self.sources},
                        actors=_Actors(self.actor_rows), events=found)
 
 
 def save(snapshot: Snapshot, name: str) -> None:
-    """Write a just-built snapshot atomically; any failure is ignored (the cache only ever saves time)."""
+    """Write a snapshot atomically, a chunk at a time; any failure is ignored (the cache only ever saves time)."""
     folder = cache_dir()
     if folder is None:
         return
-    chunks = snapshot.chunks
-    offsets, position = [], 0
-    for chunk in chunks:
-        offsets.append(position)
-        position += len(chunk)
-    offsets.append(position)
-    header = marshal.dumps((snapshot.schema_version, snapshot.sources, snapshot.actor_rows, snapshot.firsts,
-                            snapshot.lasts, tuple(offsets), tuple(_checksum(chunk) for chunk in chunks),
-                            snapshot.count))
     temporary = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
-            handle.write(MAGIC + len(header).to_bytes(8, "little") + _checksum(header).to_bytes(4, "little") + header)
-            handle.writelines(chunks)
+            handle.write(MAGIC)
+            offsets, checksums, position = [0], [], 0
+            for i in range(len(snapshot.firsts)):
+                chunk = snapshot.chunk(i)
+                handle.write(chunk)
+                checksums.append(_checksum(chunk))
+                position += len(chunk)
+                offsets.append(position)
+            header = marshal.dumps((snapshot.schema_version, snapshot.sources, snapshot.actor_rows, snapshot.firsts,
+                                    snapshot.lasts, tuple(offsets), tuple(checksums), snapshot.count))
+            handle.write(header + len(header).to_bytes(8, "little") + _checksum(header).to_bytes(4, "little"))
         os.replace(temporary, folder / name)
         _prune(folder)
     except OSError:
@@ -252,14 +269,17 @@ def _prune(folder: Path) -> None:
 def _read(raw) -> Snapshot:
     """A snapshot from its file's bytes (memory-mapped): the header checked and decoded now, each chunk checked
     when it is read."""
-    if raw[:8] != MAGIC:
+    if len(raw) < len(MAGIC) + 12 or raw[: len(MAGIC)] != MAGIC:
         raise Damaged("not a cwc snapshot")
-    size = int.from_bytes(raw[8:16], "little")
-    header = raw[20 : 20 + size]
-    if len(header) != size or _checksum(header) != int.from_bytes(raw[16:20], "little"):
+    end = len(raw) - 12
+    size = int.from_bytes(raw[end : end + 8], "little")
+    if size > end - len(MAGIC):
+        raise Damaged("header length")
+    header = raw[end - size : end]
+    if _checksum(header) != int.from_bytes(raw[end + 8 :], "little"):
         raise Damaged("header")
     schema_version, sources, actor_rows, firsts, lasts, offsets, checksums, count = marshal.loads(header)
-    body = memoryview(raw)[20 + size :]
+    body = memoryview(raw)[len(MAGIC) : end - size]
     if len(body) != offsets[-1]:
         raise Damaged("length")
 

@@ -30,14 +30,37 @@ def read_bytes(path: str) -> bytes:
     """The data file's bytes; any failure becomes one DatasetError that names the file."""
     try:
         return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DatasetError(f"data file not found: {path}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"data file is a directory, not a file: {path}") from None
-    except OSError as exc:
-        raise DatasetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # a NUL byte in the path
-        raise DatasetError(f"cannot read data file {path!r}: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: str, exc: Exception) -> DatasetError:
+    if isinstance(exc, FileNotFoundError):
+        return DatasetError(f"data file not found: {path}")
+    if isinstance(exc, IsADirectoryError):
+        return DatasetError(f"data file is a directory, not a file: {path}")
+    if isinstance(exc, OSError):
+        return DatasetError(f"cannot read data file {path}: {exc.strerror or exc}")
+    return DatasetError(f"cannot read data file {path!r}: {exc}")  # a NUL byte in the path
+
+
+# Larger files are hashed as a stream to name their snapshot, so that a run which finds the snapshot never holds
+# the file in memory (780 MB for a million events); a run which does not reads the file whole afterwards.
+STREAM_FROM = 16 << 20
+
+
+def _snapshot_name(path: str) -> tuple[str, bytes | None]:
+    """The snapshot name for a data file, with the file's bytes when it is small enough to read whole."""
+    from cold_war_cli import cache
+
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            if os.fstat(handle.fileno()).st_size >= STREAM_FROM:
+                return cache.snapshot_name_of(handle), None
+            data = handle.readall()
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    return cache.snapshot_name(data), data
 
 
 def parse_json(raw: bytes, path: str) -> object:
@@ -73,14 +96,16 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     from cold_war_cli import cache
 
     path = os.fspath(path) if path is not None else default_path()
-    data = read_bytes(path)
-    name = cache.snapshot_name(data)
+    name, data = _snapshot_name(path)
     snapshot = cache.open_snapshot(name)
     if snapshot is not None:
         try:
             return snapshot.dataset(path, within, events)
         except cache.Damaged:
             pass  # read the file again; the snapshot is written anew below
+    if data is None:
+        data = read_bytes(path)
+        name = cache.snapshot_name(data)  # of the bytes read now: the file may have changed since it was hashed
     import gc
 
     # Building a large dataset makes millions of objects and none of them form cycles: without this the

@@ -213,12 +213,25 @@ def test_a_repeated_key_means_the_same_on_both_paths_and_in_the_snapshot(cache_f
     same_dataset(load(path), careful)  # from the snapshot
 
 
-def test_a_damaged_chunk_is_caught_by_either_reader(cache_folder, chunk_reader):
+@pytest.mark.parametrize("where", ["first chunk", "middle", "last chunk", "header", "header length", "checksum",
+                                   "cut short", "cut to the magic"])
+def test_damage_anywhere_in_a_snapshot_is_caught_by_either_reader(cache_folder, chunk_reader, where):
     fresh = load()
     (snapshot,) = cache_folder.glob("*.snap")
     raw = bytearray(snapshot.read_bytes())
-    raw[-3] ^= 0xFF
+    header_size = int.from_bytes(raw[-12:-4], "little")
+    spot = {"first chunk": len(cache.MAGIC) + 10, "middle": len(raw) // 2, "last chunk": len(raw) - 12 - header_size - 5,
+            "header": len(raw) - 12 - header_size // 2, "header length": len(raw) - 9, "checksum": len(raw) - 2}
+    if where in spot:
+        raw[spot[where]] ^= 0x5A
+    elif where == "cut short":
+        del raw[len(raw) // 2 : len(raw) // 2 + 100]
+    else:
+        raw = raw[: len(cache.MAGIC)]
     snapshot.write_bytes(bytes(raw))
+    same_dataset(load(), fresh)
+    # A damaged snapshot is written anew, and then read as a good one.
+    assert snapshot.read_bytes() != bytes(raw)
     same_dataset(load(), fresh)
 
 
@@ -248,3 +261,37 @@ def test_actors_from_a_snapshot_behave_as_a_dict_does(cache_folder):
     assert actors["khrushchev"] is actors["khrushchev"] == fresh.actors["khrushchev"]
     with pytest.raises(KeyError):
         actors["nobody"]
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5])
+def test_hashing_a_file_as_a_stream_gives_the_same_name(tmp_path, size):
+    path = tmp_path / "blob"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    with open(path, "rb", buffering=0) as handle:
+        assert cache.snapshot_name_of(handle) == cache.snapshot_name(path.read_bytes())
+
+
+def test_a_streamed_file_that_changes_before_it_is_read_is_snapshotted_under_its_new_content(
+        cache_folder, tmp_path, mini_raw, monkeypatch):
+    from cold_war_cli import dataset
+
+    monkeypatch.setattr(dataset, "STREAM_FROM", 0)  # every file is hashed as a stream
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")
+    old_name = cache.snapshot_name(path.read_bytes())
+    changed = dict(mini_raw, events=mini_raw["events"][:3])
+    hash_stream = cache.snapshot_name_of
+
+    def hash_then_change(handle):
+        name = hash_stream(handle)
+        path.write_text(json.dumps(changed), encoding="utf-8")  # someone saves the file just after it was hashed
+        return name
+
+    monkeypatch.setattr(cache, "snapshot_name_of", hash_then_change)
+    assert len(load(path).events) == 3
+    assert snapshot_files(cache_folder) == [cache.snapshot_name(path.read_bytes())]
+    monkeypatch.setattr(cache, "snapshot_name_of", hash_stream)
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")
+    assert len(load(path).events) == 7  # the old content never meets the new content's snapshot
+    assert old_name in snapshot_files(cache_folder)
+    same_dataset(load(path), load(MINI))
