@@ -7,8 +7,10 @@ startup: on the shipped dataset, each case against the floor `python -c 'import 
 scale:   on synthetic datasets (benchmarks/make_dataset.py), the same date query by cwc and by jq, plus cwc's
          first run on a fresh file (new path, new content) so that any cache cwc keeps is cold.
 
-Every run is a fresh process with stdout to a pipe; its wall time is measured around spawn-to-reap and its peak
-memory is that child's own ru_maxrss (os.wait4). Ratios are ratios of medians. See benchmarks/README.md.
+Every run is a fresh process with stdout to a pipe; its wall time is measured around spawn-to-reap. Peak memory is
+measured on runs of their own (or the first, cold run) through GNU time, because Linux starts a forked child's
+ru_maxrss at its parent's size: read with os.wait4, every child here would weigh at least what this harness weighs.
+Ratios are ratios of medians. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ DATA_SEED = 0
 @dataclass
 class Run:
     seconds: float
-    rss_kb: int
+    rss_kb: int | None  # measured only when asked for (see peak memory in the module's docstring)
     status: int
     stdout: bytes = field(repr=False)
     stderr: bytes = field(repr=False)
@@ -128,11 +130,30 @@ def du_mb(path: Path) -> float:
     return total / 1e6
 
 
-def run(argv: list[str], env: dict[str, str], keep_output: bool = False) -> Run:
-    """One fresh process; wall time from spawn to reap, peak RSS of that child alone (wait4's rusage)."""
-    with tempfile.TemporaryFile() as err:
+def _gnu_time() -> str | None:
+    path = shutil.which("time")  # the program, not the shell keyword
+    if path is None:
+        return None
+    try:
+        version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if "GNU" in version.stdout + version.stderr else None
+
+
+GNU_TIME = _gnu_time()
+MEMORY_NOTE = ("" if GNU_TIME else
+               "GNU time not found (Debian: apt install time): peak memory falls back to wait4's ru_maxrss, which "
+               "includes the harness's own size")
+
+
+def run(argv: list[str], env: dict[str, str], keep_output: bool = False, memory: bool = False) -> Run:
+    """One fresh process; wall time from spawn to reap. With `memory`, its peak RSS too, through GNU time (which
+    adds its own fork and exec, about a millisecond, to the wall time: so timed series never ask for it)."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        command = [GNU_TIME, "-f", "%M", "-o", rss.name, "--", *argv] if memory and GNU_TIME else argv
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env,
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env,
                                 cwd=SRC)  # `python -m` puts the working folder first on sys.path
         if keep_output:
             out = proc.stdout.read()
@@ -147,7 +168,11 @@ def run(argv: list[str], env: dict[str, str], keep_output: bool = False) -> Run:
         proc.stdout.close()
         err.seek(0)
         stderr = err.read()
-    return Run(seconds, usage.ru_maxrss, proc.returncode, out, stderr)  # ru_maxrss is in KiB on Linux
+        rss_kb = None
+        if memory:
+            # GNU time writes "Command exited with non-zero status N" first when the status is not 0.
+            rss_kb = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss  # KiB
+    return Run(seconds, rss_kb, proc.returncode, out, stderr)
 
 
 def check(r: Run, what: str, status: int = 0, needle: str | None = None) -> str | None:
@@ -191,7 +216,7 @@ def bench_startup(repeat: int) -> list[dict]:
         env = {**env0, **extra_env}
         argv = CWC + extra
         # One untimed pair first: warms the page cache and the .pyc files for both.
-        warm_floor, warm_case = run(FLOOR, env0), run(argv, env, keep_output=True)
+        warm_floor, warm_case = run(FLOOR, env0, memory=True), run(argv, env, keep_output=True, memory=True)
         problem = check(warm_floor, "floor") or check(warm_case, name, status, needle)
         floor_runs, case_runs = [], []
         if problem is None:
@@ -208,8 +233,7 @@ def bench_startup(repeat: int) -> list[dict]:
         f = summary([r.seconds for r in floor_runs])
         c = summary([r.seconds for r in case_runs])
         ratio = c["median"] / f["median"]
-        rss_f = max(r.rss_kb for r in floor_runs) / 1024
-        rss_c = max(r.rss_kb for r in case_runs) / 1024
+        rss_f, rss_c = warm_floor.rss_kb / 1024, warm_case.rss_kb / 1024
         print(f"{name:<14}{ms(f['median']):>9}{ms(c['median']):>10}{ratio:>7.2f}x{goal:>6}x  {verdict(ratio, goal):4}"
               f"  {ms(c['q1']):>7}-{ms(c['q3']):<7}  {f'{rss_f:.0f}/{rss_c:.0f} MB':>15}")
         results.append({
@@ -285,8 +309,9 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         # Its cache folder is a new empty one too, removed afterwards with the file.
         fresh_cache = Path(tempfile.mkdtemp(prefix="fresh-cache-", dir=OUT))
         try:
-            first = run(CWC + ["--data", str(fresh)] + CWC_QUERY, base_env(fresh_cache), keep_output=True)
-            first_jq = run([jq, JQ_FILTER, str(fresh)], env)
+            first = run(CWC + ["--data", str(fresh)] + CWC_QUERY, base_env(fresh_cache), keep_output=True,
+                        memory=True)
+            first_jq = run([jq, JQ_FILTER, str(fresh)], env, memory=True)
             first_cache_mb = du_mb(fresh_cache)
         finally:
             fresh.unlink(missing_ok=True)
@@ -314,6 +339,9 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
                     break
                 print(f"   pair {i + 1}/{reps}: cwc {ms(cwc_runs[-1].seconds)}, jq {ms(jq_runs[-1].seconds)}",
                       flush=True)
+        if problem is None:  # one more run of cwc, untimed, for its memory on a file it has seen
+            again = run(cwc_argv, env, memory=True)
+            problem = check(again, "cwc")
         if problem:
             print(f"   ERROR {problem}")
             row["error"] = problem
@@ -323,8 +351,8 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
         j = summary([r.seconds for r in jq_runs])
         ratio = c["median"] / j["median"]
         ratio_first = first.seconds / j["median"]
-        rss_c = max(r.rss_kb for r in cwc_runs) / 1024
-        rss_j = max(r.rss_kb for r in jq_runs) / 1024
+        rss_c = again.rss_kb / 1024
+        rss_j = first_jq.rss_kb / 1024  # jq keeps nothing between runs: its first run is every run
         rss_first = first.rss_kb / 1024
         rss_worst = max(rss_c, rss_first)
         row.update({
@@ -451,7 +479,9 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     print(f"cwc's cache: {'the caller’s own' if USER_CACHE else f'XDG_CACHE_HOME={CACHE.relative_to(REPO)}'}")
-    report: dict = {"command": sys.argv, "machine": facts, "code_fingerprint": code_fingerprint()}
+    print(f"peak memory: {f'GNU time ({GNU_TIME}), on runs of their own' if GNU_TIME else MEMORY_NOTE}")
+    report: dict = {"command": sys.argv, "machine": facts, "code_fingerprint": code_fingerprint(),
+                    "memory_measured_by": GNU_TIME or "wait4 (includes the harness's size)"}
     started = time.perf_counter()
     if "startup" in cases:
         report["startup"] = bench_startup(args.repeat)
