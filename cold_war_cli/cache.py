@@ -267,8 +267,8 @@ def _prune(folder: Path) -> None:
 
 
 def _read(raw) -> Snapshot:
-    """A snapshot from its file's bytes (memory-mapped): the header checked and decoded now, each chunk checked
-    when it is read."""
+    """A snapshot from its file's bytes (read, or memory-mapped): the header checked and decoded now, each chunk
+    checked when it is read."""
     if len(raw) < len(MAGIC) + 12 or raw[: len(MAGIC)] != MAGIC:
         raise Damaged("not a cwc snapshot")
     end = len(raw) - 12
@@ -292,18 +292,24 @@ def _read(raw) -> Snapshot:
     return Snapshot(schema_version, sources, actor_rows, firsts, lasts, count, chunk)
 
 
+MAP_FROM = 4 << 20  # snapshots this large are memory-mapped (only the chunks a query needs are ever read)
+
+
 def open_snapshot(name: str) -> Snapshot | None:
     """The snapshot with this name, or None if there is none (or it cannot be read)."""
-    import mmap
-
     folder = cache_dir()
     if folder is None:
         return None
     path = folder / name
     try:
-        with open(path, "rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        snapshot = _read(mapped)
+        with open(path, "rb", buffering=0) as handle:
+            if os.fstat(handle.fileno()).st_size < MAP_FROM:
+                raw = handle.readall()  # for the shipped dataset, cheaper than importing mmap and mapping
+            else:
+                import mmap
+
+                raw = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        snapshot = _read(raw)
     except (OSError, ValueError, EOFError, TypeError, IndexError, Damaged):
         return None
     try:

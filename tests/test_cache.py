@@ -174,7 +174,14 @@ def chunk_reader(request, monkeypatch):
     return request.param
 
 
-def test_both_chunk_readers_give_back_the_same_dataset(cache_folder, chunk_reader):
+@pytest.fixture(params=["read", "mapped"])
+def snapshot_access(request, monkeypatch):
+    """Run a test with snapshots read whole or memory-mapped (mapped from MAP_FROM bytes on)."""
+    monkeypatch.setattr(cache, "MAP_FROM", 0 if request.param == "mapped" else 1 << 40)
+    return request.param
+
+
+def test_both_chunk_readers_give_back_the_same_dataset(cache_folder, chunk_reader, snapshot_access):
     fresh = load()
     assert len(snapshot_files(cache_folder)) == 1
     same_dataset(load(), fresh)
@@ -215,7 +222,8 @@ def test_a_repeated_key_means_the_same_on_both_paths_and_in_the_snapshot(cache_f
 
 @pytest.mark.parametrize("where", ["first chunk", "middle", "last chunk", "header", "header length", "checksum",
                                    "cut short", "cut to the magic"])
-def test_damage_anywhere_in_a_snapshot_is_caught_by_either_reader(cache_folder, chunk_reader, where):
+def test_damage_anywhere_in_a_snapshot_is_caught_by_either_reader(cache_folder, chunk_reader, snapshot_access,
+                                                                  where):
     fresh = load()
     (snapshot,) = cache_folder.glob("*.snap")
     raw = bytearray(snapshot.read_bytes())
