@@ -27,7 +27,7 @@ from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, 
 
 MAGIC = b"CWCSNAP6"  # change it whenever the layout or the rows change
 CHUNK = 16  # events per chunk: a query decodes whole chunks, so smaller ones waste less
-# Chunks of large datasets are decoded with msgspec, about three times as fast as json.loads; small ones with
+# Chunks of large datasets are decoded with msgspec, about 1.5 times as fast as json.loads; small ones with
 # json, so that reading the shipped dataset's snapshot never imports msgspec (about 12 ms).
 MSGSPEC_FROM = 5000
 KEEP = 8  # snapshots kept; the least recently used go first

@@ -49,7 +49,7 @@ def run() -> None:
     The interpreter's teardown, freeing every module and object one by one, cost about 10 ms of each run, as much
     as all of cwc's own start-up, and nothing cwc leaves behind needs it: output files are closed, snapshots
     replaced and the pager waited for before a command returns. (mypy ends its runs the same way.) Tests call
-    `cli` itself, which exits normally.
+    `cli` itself, which exits normally, and so does `run` under a profiler or tracer.
     """
     try:
         cli(prog_name="cwc")
@@ -65,7 +65,9 @@ def run() -> None:
             stream.flush()
         except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing more to say
             pass
-    os._exit(status)
+    if sys.getprofile() is None and sys.gettrace() is None:
+        os._exit(status)
+    sys.exit(status)  # under a profiler or a tracer (cProfile, coverage), which write their reports at exit
 
 
 class CwcGroup(click.Group):

@@ -65,6 +65,14 @@ def test_a_real_process_exits_with_the_documented_status(args, status):
     assert (result.stderr.count("\n") == 1) is (status != 0)
 
 
+def test_a_profiler_still_gets_to_write_its_report(tmp_path):
+    report = tmp_path / "run.prof"
+    result = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(report), "-m", "cold_war_cli", "tags"],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 0 and "cuba" in result.stdout
+    assert report.stat().st_size > 0
+
+
 def test_usage_error_from_a_real_process_is_one_line():
     result = run_module("events", "--from", "1962-02-30")
     assert result.returncode == 2 and result.stdout == ""
