@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 
 import msgspec
 
-from cold_war_cli.cache import Snapshot, range_row
+from cold_war_cli.cache import Snapshot, range_row, source_row
 from cold_war_cli.dates import edtf_days, parse_iso_day, parse_partial_iso
 from cold_war_cli.schema import ACTOR_KINDS, SCHEMA_VERSION, SLUG_PATTERN
 
@@ -145,7 +145,7 @@ def _snapshot(top: _File) -> Snapshot:
     for s in top.sources:
         if s.id in sources or isinstance(s.year, bool):
             raise NotFast
-        sources[s.id] = (s.id, s.title, s.author, s.year, s.url)
+        sources[s.id] = source_row(s)
     actors = {}
     for a in top.actors:
         if a.id in actors:
