@@ -444,7 +444,7 @@ def validate(ctx, path):
     """
     path = path or ctx.find_root().params.get("data") or dataset_module.default_path()
     found, data = dataset_module.check(path)
-    render.emit("".join(f"{path}: {problem}\n" for problem in found))
+    render.emit("".join(one_line(f"{path}: {problem}") + "\n" for problem in found))  # one line each, whatever they quote
     if found:
         raise CwcError(f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''} found")
     click.echo(f"{path}: OK ({len(data.events)} events, {len(data.actors)} actors, "

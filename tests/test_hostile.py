@@ -778,3 +778,15 @@ def test_an_unusable_cache_folder_only_costs_speed(run, tmp_path, kind):
     finally:
         if folder.is_dir():
             os.chmod(folder, stat.S_IRWXU)
+
+
+def test_validate_keeps_each_problem_on_one_line_whatever_it_quotes(tmp_path, mini_raw, run):
+    """Found by the fuzzer: a role's start date of "0\\r" printed a carriage return inside a problem line."""
+    mini_raw["actors"][0]["roles"] = [{"title": "Leader", "start": "0\r", "end": "1964\n10"}]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(mini_raw), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    problems = result.stdout.splitlines()
+    assert problems and all(line.startswith(f"{path}: ") for line in problems)
+    assert "\r" not in result.stdout
