@@ -62,7 +62,8 @@ def run() -> None:
         status = 0 if status is None else 1
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None: the descriptor was closed before cwc started
+                stream.flush()
         except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing more to say
             pass
     if sys.getprofile() is None and sys.gettrace() is None:

@@ -35,6 +35,10 @@ def emit(text: str, terminal: Terminal | None = None, pager: bool | None = None)
     """
     if not text:
         return
+    if sys.stdout is None:  # started with its standard output closed (`cwc events >&-`)
+        from cold_war_cli.errors import CwcError
+
+        raise CwcError("cannot write the output: standard output is closed")
     if terminal is not None and wants_pager(text, terminal, pager) and _page(text):
         return
     try:

@@ -73,6 +73,21 @@ def test_a_profiler_still_gets_to_write_its_report(tmp_path):
     assert report.stat().st_size > 0
 
 
+def test_closed_standard_streams_get_the_documented_status_not_a_traceback():
+    def closed(fd, *args):
+        """Run cwc with descriptor `fd` closed (as `>&-` or `2>&-` would), capturing the other stream."""
+        other = {"stdout": subprocess.PIPE} if fd == 2 else {"stderr": subprocess.PIPE}
+        return subprocess.run([sys.executable, "-m", "cold_war_cli", *args], stdin=subprocess.DEVNULL, timeout=120,
+                              preexec_fn=lambda: os.close(fd), **other)
+
+    no_stdout = closed(1, "tags")
+    assert no_stdout.returncode == 1
+    assert no_stdout.stderr.decode().strip() == "Error: cannot write the output: standard output is closed"
+    no_stderr = closed(2, "events", "--from", "banana")
+    assert no_stderr.returncode == 2 and no_stderr.stdout == b""
+    assert closed(2, "tags").returncode == 0
+
+
 def test_usage_error_from_a_real_process_is_one_line():
     result = run_module("events", "--from", "1962-02-30")
     assert result.returncode == 2 and result.stdout == ""
