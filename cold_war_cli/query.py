@@ -115,23 +115,34 @@ class EventMatch(Value):
 
 
 class _Haystacks:
-    """Folded searchable text per event, built once per query run."""
+    """Folded searchable text per event, built once per query run. An actor's names and a tag are folded once
+    for all the events that share them: on a large dataset that is most of the text."""
 
-    __slots__ = ("dataset", "cache")
+    __slots__ = ("dataset", "cache", "shared")
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
         self.cache: dict[str, str] = {}
+        self.shared: dict[tuple[str, str], str] = {}  # ("actor", id) or ("tag", tag) -> folded text
 
     def text(self, event: Event) -> str:
         if event.id not in self.cache:
-            names = []
-            for actor_id in event.actor_ids:
-                actor = self.dataset.actor(actor_id)
-                names.extend(actor.names if actor else (actor_id,))
-            parts = [event.title, event.summary, *event.tags, *names]
-            self.cache[event.id] = " " + " | ".join(fold(p) for p in parts) + " "
+            parts = [fold(event.title), fold(event.summary)]
+            parts += [self._shared("tag", tag) for tag in event.tags]
+            parts += [self._shared("actor", actor_id) for actor_id in event.actor_ids]
+            self.cache[event.id] = " " + " | ".join(parts) + " "
         return self.cache[event.id]
+
+    def _shared(self, kind: str, key: str) -> str:
+        folded = self.shared.get((kind, key))
+        if folded is None:
+            if kind == "tag":
+                folded = fold(key)
+            else:
+                actor = self.dataset.actor(key)
+                folded = " | ".join(fold(name) for name in (actor.names if actor else (key,)))
+            self.shared[(kind, key)] = folded
+        return folded
 
 
 def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:

@@ -120,3 +120,22 @@ def test_roles_know_their_terms(mini):
     assert premier.held_during(parse_user_date("1960-06-01"))
     assert premier.held_during(parse_user_date("1964-10-14"))
     assert not premier.held_during(parse_user_date("1958-03-26"))
+
+
+def test_searchable_text_folds_every_part_apart_with_shared_parts_folded_once():
+    from cold_war_cli.dataset import load
+    from cold_war_cli.query import _Haystacks
+    from cold_war_cli.text import fold
+
+    data = load()
+    haystacks = _Haystacks(data)
+    for event in data.events:
+        names = [n for a in event.actor_ids for n in (data.actors[a].names if a in data.actors else (a,))]
+        parts = [event.title, event.summary, *event.tags, *names]
+        assert haystacks.text(event) == " " + " | ".join(fold(p) for p in parts) + " "
+    assert len(haystacks.shared) <= len(data.actors) + len({t for e in data.events for t in e.tags})
+
+
+def test_a_keyword_never_spans_two_parts(mini):
+    assert ids(select_events(mini, EventFilter(keywords=("vienna summit kennedy",)))) == []  # title, then an actor
+    assert ids(select_events(mini, EventFilter(keywords=("vienna summit",)))) == ["vienna-summit"]
