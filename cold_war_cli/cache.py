@@ -151,10 +151,19 @@ class _Actors(Mapping):
         self._rows = {row[0]: row for row in rows}
         self._built: dict[str, Actor] = {}
 
-    def __getitem__(self, actor_id: str) -> Actor:
+    def get(self, actor_id: str, default=None):  # what Dataset.actor calls for every name shown: kept direct
         actor = self._built.get(actor_id)
         if actor is None:
-            actor = self._built[actor_id] = _actor(self._rows[actor_id])
+            row = self._rows.get(actor_id)
+            if row is None:
+                return default
+            actor = self._built[actor_id] = _actor(row)
+        return actor
+
+    def __getitem__(self, actor_id: str) -> Actor:
+        actor = self.get(actor_id)
+        if actor is None:
+            raise KeyError(actor_id)
         return actor
 
     def __contains__(self, actor_id: object) -> bool:

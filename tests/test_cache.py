@@ -303,3 +303,11 @@ def test_a_streamed_file_that_changes_before_it_is_read_is_snapshotted_under_its
     assert len(load(path).events) == 7  # the old content never meets the new content's snapshot
     assert old_name in snapshot_files(cache_folder)
     same_dataset(load(path), load(MINI))
+
+
+def test_actor_lookups_with_a_default_behave_as_a_dict_does(cache_folder):
+    load(MINI)
+    actors = load(MINI).actors
+    marker = object()
+    assert actors.get("nobody", marker) is marker and actors.get("nobody") is None
+    assert actors.get("khrushchev", marker) is actors["khrushchev"]
