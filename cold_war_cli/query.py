@@ -118,31 +118,32 @@ class _Haystacks:
     """Folded searchable text per event, built once per query run. An actor's names and a tag are folded once
     for all the events that share them: on a large dataset that is most of the text."""
 
-    __slots__ = ("dataset", "cache", "shared")
+    __slots__ = ("dataset", "cache", "tags", "actors")
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
         self.cache: dict[str, str] = {}
-        self.shared: dict[tuple[str, str], str] = {}  # ("actor", id) or ("tag", tag) -> folded text
+        self.tags: dict[str, str] = {}  # tag -> folded
+        self.actors: dict[str, str] = {}  # actor id -> folded names, " | " between them
 
     def text(self, event: Event) -> str:
         if event.id not in self.cache:
             parts = [fold(event.title), fold(event.summary)]
-            parts += [self._shared("tag", tag) for tag in event.tags]
-            parts += [self._shared("actor", actor_id) for actor_id in event.actor_ids]
+            parts += [self._tag(tag) for tag in event.tags]
+            parts += [self._actor(actor_id) for actor_id in event.actor_ids]
             self.cache[event.id] = " " + " | ".join(parts) + " "
         return self.cache[event.id]
 
-    def _shared(self, kind: str, key: str) -> str:
-        folded = self.shared.get((kind, key))
-        if folded is None:
-            if kind == "tag":
-                folded = fold(key)
-            else:
-                actor = self.dataset.actor(key)
-                folded = " | ".join(fold(name) for name in (actor.names if actor else (key,)))
-            self.shared[(kind, key)] = folded
-        return folded
+    def _tag(self, tag: str) -> str:
+        if tag not in self.tags:
+            self.tags[tag] = fold(tag)
+        return self.tags[tag]
+
+    def _actor(self, actor_id: str) -> str:
+        if actor_id not in self.actors:
+            actor = self.dataset.actor(actor_id)
+            self.actors[actor_id] = " | ".join(fold(name) for name in (actor.names if actor else (actor_id,)))
+        return self.actors[actor_id]
 
 
 def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
