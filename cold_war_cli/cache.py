@@ -23,9 +23,9 @@ from datetime import date
 from pathlib import Path
 
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day
-from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
+from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-MAGIC = b"CWCSNAP6"  # change it whenever the layout or the rows change
+MAGIC = b"CWCSNAP7"  # change it whenever the layout or the rows change
 CHUNK = 16  # events per chunk: a query decodes whole chunks, so smaller ones waste less
 # Chunks of large datasets are decoded with msgspec, about 1.5 times as fast as json.loads; small ones with
 # json, so that reading the shipped dataset's snapshot never imports msgspec (about 12 ms).
@@ -85,7 +85,16 @@ def _name(digest) -> str:
 
 
 def _cites(items) -> tuple[Citation, ...]:
-    return tuple([Citation(item["id"], item.get("locator")) for item in items])
+    return tuple([Citation(item["id"], item.get("locator"), item.get("url")) for item in items])
+
+
+def citation_rows(citations) -> tuple:
+    """Citations as rows, from Citation objects or the fast reader's decoded ones."""
+    return tuple((c.id if hasattr(c, "id") else c.source_id, c.locator, c.url) for c in citations)
+
+
+def _citations(rows) -> tuple[Citation, ...]:
+    return tuple(Citation(*row) for row in rows)
 
 
 def _event(obj: dict) -> Event:
@@ -99,17 +108,18 @@ def _event(obj: dict) -> Event:
     return Event(obj["id"], obj["date"], when, parsed.certainty, obj["title"], obj["summary"],
                  _cites(obj["sources"]), tuple(get("actors", ())), tuple(get("places", ())), tuple(get("tags", ())),
                  get("label"), tuple(get("notes", ())),
-                 tuple([AltDate(a["date"], _cites(a["sources"]), a.get("note")) for a in get("alt_dates", ())]))
+                 tuple([AltDate(a["date"], _cites(a["sources"]), a.get("note")) for a in get("alt_dates", ())]),
+                 tuple(get("aliases", ())))
 
 
 def event_object(e: Event) -> dict:
     """The JSON object `_event` reads back as this event (for datasets that only the careful reader accepts)."""
     def cites(citations):
-        return [{"id": c.source_id, "locator": c.locator} for c in citations]
+        return [{"id": c.source_id, "locator": c.locator, "url": c.url} for c in citations]
 
     obj = {"id": e.id, "date": e.date, "title": e.title, "summary": e.summary, "sources": cites(e.citations),
            "actors": list(e.actor_ids), "places": list(e.places), "tags": list(e.tags), "label": e.label,
-           "notes": list(e.notes),
+           "notes": list(e.notes), "aliases": list(e.aliases),
            "alt_dates": [{"date": a.date, "sources": cites(a.citations), "note": a.note} for a in e.alt_dates]}
     written = parse_edtf(e.date).range
     if (e.range.start, e.range.end) != (written.start, written.end):
@@ -127,18 +137,28 @@ def _range(t) -> DayRange | None:
 
 def source_row(s) -> tuple:
     """A source's row, from a Source or from the fast reader's decoded record (same field names)."""
-    return (s.id, s.title, s.author, s.year, s.url)
+    names = lambda people: tuple((n.family, n.given, n.literal) for n in people)  # noqa: E731
+    return (s.id, s.type, s.quality, s.title, names(s.authors), names(s.editors), s.container, s.volume,
+            s.publisher, s.place, s.issued, s.url, s.accessed, s.note)
+
+
+def _source(row: tuple) -> Source:
+    id_, type_, quality, title, authors, editors, *rest = row
+    return Source(id_, type_, quality, title, tuple(Name(*n) for n in authors), tuple(Name(*n) for n in editors),
+                  *rest)
 
 
 def actor_row(a: Actor) -> tuple:
-    roles = tuple((r.title, range_row(r.start), range_row(r.end), r.start_text, r.end_text) for r in a.roles)
-    return (a.id, a.name, a.kind, a.aliases, a.born, a.died, roles, a.summary)
+    roles = tuple((r.title, range_row(r.start), range_row(r.end), r.start_text, r.end_text,
+                   citation_rows(r.citations)) for r in a.roles)
+    return (a.id, a.name, a.kind, a.aliases, a.born, a.died, roles, a.summary, citation_rows(a.citations))
 
 
 def _actor(t: tuple) -> Actor:
-    id_, name, kind, aliases, born, died, roles, summary = t
+    id_, name, kind, aliases, born, died, roles, summary, cited = t
     return Actor(id_, name, kind, aliases, born, died,
-                 tuple(Role(title, _range(s), _range(e), st, et) for title, s, e, st, et in roles), summary)
+                 tuple(Role(title, _range(s), _range(e), st, et, _citations(c)) for title, s, e, st, et, c in roles),
+                 summary, _citations(cited))
 
 
 class _Actors(Mapping):
@@ -236,7 +256,7 @@ class Snapshot:
         for i in wanted:
             found.extend([_event(obj) for obj in decode(self.chunk(i))])
         return Dataset(path=path, schema_version=self.schema_version,
-                       sources={row[0]: Source(*row) for row in self.sources},
+                       sources={row[0]: _source(row) for row in self.sources},
                        actors=_Actors(self.actor_rows), events=found)
 
 

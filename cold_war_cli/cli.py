@@ -305,7 +305,7 @@ def actors(ctx, kinds, keywords, fmt, fields, pager):
     for event in data.events:
         for actor_id in event.actor_ids:
             counts[actor_id] = counts.get(actor_id, 0) + 1
-    rows = [records.actor_row(a, counts.get(a.id, 0)) for a in select_actors(data, kinds, keywords)]
+    rows = [records.actor_row(a, counts.get(a.id, 0), data) for a in select_actors(data, kinds, keywords)]
     fmt_, term = _format(fmt)
     default = ("id", "name", "kind", "born", "died", "events") if fmt_ in ("table", "plain") else records.ACTOR_FIELDS
     render.emit(render.render_rows(rows, chosen or default, fmt_, term), term, pager)

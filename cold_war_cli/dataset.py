@@ -63,20 +63,33 @@ def _snapshot_name(path: str) -> tuple[str, bytes | None]:
     return cache.snapshot_name(data), data
 
 
-def parse_json(raw: bytes, path: str) -> object:
-    """Decode UTF-8 JSON, saying where it goes wrong (byte offset, or line and column)."""
+def parse_json(raw: bytes, path: str, duplicates: list[str] | None = None) -> object:
+    """Decode UTF-8 JSON, saying where it goes wrong (byte offset, or line and column). Given a list, each key
+    that an object repeats (where JSON readers silently keep one of the values) is added to it as a problem."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=None if duplicates is None else _keeping(duplicates))
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise DatasetError(f"{path} is nested too deeply to read") from None
     except ValueError as exc:  # e.g. an integer longer than Python's 4,300-digit limit
         raise DatasetError(f"{path} cannot be read: {exc}") from None
+
+
+def _keeping(duplicates: list[str]):
+    def pairs(items: list) -> dict:
+        obj = {}
+        for key, value in items:
+            if key in obj:
+                owner = f"object with id {obj['id']!r}" if isinstance(obj.get("id"), str) else "an object"
+                duplicates.append(f"{owner}: duplicate key {key!r} (readers would silently keep one value)")
+            obj[key] = value
+        return obj
+    return pairs
 
 
 def read_json(path: str | os.PathLike[str]) -> object:
@@ -152,7 +165,10 @@ def check(path: str | os.PathLike[str] | None = None) -> tuple[list[str], Datase
     found: list[str] = []
     report: Callable[[str, str], None] = lambda where, message: found.append(f"{where}: {message}")
     try:
-        raw = read_json(path)
+        raw = parse_json(read_bytes(path), path, found)
     except DatasetError as exc:
         return [str(exc)], None
-    return found, schema.build(raw, path, report)
+    data = schema.build(raw, path, report)
+    if data is not None and not found:  # in a file with other problems, a refused event's sources look uncited
+        schema.hygiene(data, report)
+    return found, data

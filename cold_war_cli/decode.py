@@ -13,9 +13,9 @@ from typing import Annotated, Literal, Optional
 
 import msgspec
 
-from cold_war_cli.cache import Snapshot, range_row, source_row
+from cold_war_cli.cache import Snapshot, citation_rows, range_row, source_row
 from cold_war_cli.dates import edtf_days, parse_iso_day, parse_partial_iso
-from cold_war_cli.schema import ACTOR_KINDS, SCHEMA_VERSION, SLUG_PATTERN
+from cold_war_cli.schema import ACTOR_KINDS, SCHEMA_VERSION, SLUG_PATTERN, SOURCE_QUALITIES, SOURCE_TYPES, URL
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]  # blank text: see _BLANK_STRING (a pattern per string costs 3x)
 Slug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN)]
@@ -28,6 +28,13 @@ class NotFast(Exception):
 class _Citation(msgspec.Struct, forbid_unknown_fields=True):
     id: Text
     locator: Optional[Text] = None
+    url: Optional[Text] = None
+
+
+class _Name(msgspec.Struct, forbid_unknown_fields=True):
+    family: Optional[Text] = None
+    given: Optional[Text] = None
+    literal: Optional[Text] = None
 
 
 class _Bounds(msgspec.Struct, forbid_unknown_fields=True):
@@ -54,12 +61,14 @@ class _Event(msgspec.Struct, forbid_unknown_fields=True):
     tags: list[Text] = []
     notes: list[Text] = []
     alt_dates: list[_AltDate] = []
+    aliases: list[Text] = []
 
 
 class _Role(msgspec.Struct, forbid_unknown_fields=True):
     title: Text
     start: Text
     end: Optional[Text] = None
+    sources: list[_Citation] = []
 
 
 class _Actor(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,14 +80,24 @@ class _Actor(msgspec.Struct, forbid_unknown_fields=True):
     died: Optional[Text] = None
     roles: list[_Role] = []
     summary: Optional[Text] = None
+    sources: list[_Citation] = []
 
 
 class _Source(msgspec.Struct, forbid_unknown_fields=True):
     id: Slug
+    type: Literal[SOURCE_TYPES]  # type: ignore[valid-type]
+    quality: Literal[SOURCE_QUALITIES]  # type: ignore[valid-type]
     title: Text
-    author: Optional[Text] = None
-    year: Optional[int] = None
+    authors: list[_Name] = []
+    editors: list[_Name] = []
+    container: Optional[Text] = None
+    volume: Optional[Text] = None
+    publisher: Optional[Text] = None
+    place: Optional[Text] = None
+    issued: Optional[Text] = None
     url: Optional[Text] = None
+    accessed: Optional[Text] = None
+    note: Optional[Text] = None
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):
@@ -103,6 +122,8 @@ def snapshot(data: bytes) -> Snapshot:
             raise NotFast  # some string is only whitespace: the careful reader will say where
     if _SURROGATE_ESCAPE.search(data):
         raise NotFast  # a surrogate pair is fine, a lone one is not: the careful reader tells them apart
+    if _CONTROL.search(data):
+        raise NotFast  # a control character in some string (or an escaped backslash before a letter: harmless)
     try:
         top = _FILE.decode(data)
         if type(top.schema_version) is not int or top.schema_version != SCHEMA_VERSION:
@@ -137,19 +158,32 @@ _BLANK_STRING = _blank_string_pattern()
 # Where such a token could start: a quote, then a space, an escape, or the first byte of a non-ASCII space.
 # Scanning for these first is six times faster than trying the full pattern at every quote.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# schema.CONTROL as it can appear in the bytes: escaped, or raw (DEL, C1 and the bidi controls in UTF-8). Raw
+# C0 bytes cannot be inside a JSON string, and outside one they are whitespace or a decoding error.
+_CONTROL = re.compile(rb"\\[bfnrt]|\\u00[01189][0-9a-fA-F]|\\u007[fF]|\\u20(?:2[a-eA-E]|6[6-9])"
+                      rb"|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 _MAYBE_BLANK = re.compile(rb'"(?:[ \x09-\x0d\x1c-\x1f\xc2\xe1\xe2\xe3]|\\[tnfru])')
 
 
 def _snapshot(top: _File) -> Snapshot:
     sources = {}
+    urls = []
     for s in top.sources:
-        if s.id in sources or isinstance(s.year, bool):
+        if s.id in sources or any((n.literal is None) == (n.family is None) or (n.literal and n.given)
+                                  for n in (*s.authors, *s.editors)):
             raise NotFast
+        for day in (s.issued, s.accessed):
+            if day is not None:
+                parse_partial_iso(day)
+        urls.append(s.url)
         sources[s.id] = source_row(s)
     actors = {}
+    cited = set()
     for a in top.actors:
         if a.id in actors:
             raise NotFast
+        cited |= {c.id for c in a.sources} | {c.id for r in a.roles for c in r.sources}
+        urls += [c.url for c in a.sources] + [c.url for r in a.roles for c in r.sources]
         for day in (a.born, a.died):
             if day is not None:
                 parse_partial_iso(day)
@@ -159,13 +193,14 @@ def _snapshot(top: _File) -> Snapshot:
             end = parse_partial_iso(r.end) if r.end else None
             if end is not None and end.end < start.start:
                 raise NotFast
-            roles.append((r.title, range_row(start), range_row(end), r.start, r.end))
-        actors[a.id] = (a.id, a.name, a.kind, tuple(a.aliases), a.born, a.died, tuple(roles), a.summary or "")
+            roles.append((r.title, range_row(start), range_row(end), r.start, r.end, citation_rows(r.sources)))
+        actors[a.id] = (a.id, a.name, a.kind, tuple(a.aliases), a.born, a.died, tuple(roles), a.summary or "",
+                        citation_rows(a.sources))
 
     # Each batch of events is checked a field at a time across the batch: comprehensions cost a fraction of one
     # loop doing everything per event.
     texts = top.events
-    ids, dates, bounded, named, cited, alt_dates = [], [], [], set(), set(), set()
+    ids, dates, bounded, named, alt_dates = [], [], [], set(), set()
     for first in range(0, len(texts), BATCH):
         batch = _EVENTS.decode(b"[" + b",".join(texts[first : first + BATCH]) + b"]")
         ids += [e.id for e in batch]
@@ -173,10 +208,14 @@ def _snapshot(top: _File) -> Snapshot:
         bounded += [(first + i, e.bounds) for i, e in enumerate(batch) if e.bounds is not None]
         named |= {name for e in batch for name in e.actors}
         cited |= {c.id for e in batch for c in e.sources}
+        urls += [c.url for e in batch for c in e.sources]
         alts = [alt for e in batch for alt in e.alt_dates]
         cited |= {c.id for alt in alts for c in alt.sources}
+        urls += [c.url for alt in alts for c in alt.sources]
         alt_dates |= {alt.date for alt in alts}
     if len(set(ids)) != len(ids) or not actors.keys() >= named or not sources.keys() >= cited:
+        raise NotFast  # the careful reader names the duplicate, or the unknown actor or source
+    if not all(URL.match(url) for url in set(urls) if url is not None):
         raise NotFast
     for text in alt_dates:
         edtf_days(text)

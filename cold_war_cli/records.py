@@ -30,15 +30,23 @@ def _display_point(point: str) -> str:
 
 
 def citation_record(dataset: Dataset, citation: Citation) -> dict:
+    """A citation with its source: `url` is the cited place's own address where it has one, else the work's."""
     source = dataset.sources.get(citation.source_id)
     return {
         "id": citation.source_id,
         "title": source.title if source else None,
         "author": source.author if source else None,
         "year": source.year if source else None,
-        "url": source.url if source else None,
+        "type": source.type if source else None,
+        "quality": source.quality if source else None,
+        "container": source.container if source else None,
+        "url": citation.url or (source.url if source else None),
         "locator": citation.locator,
     }
+
+
+def citations(dataset: Dataset, cited) -> list[dict]:
+    return [citation_record(dataset, c) for c in cited]
 
 
 def actor_ref(dataset: Dataset, actor_id: str) -> dict:
@@ -58,14 +66,15 @@ def event_record(dataset: Dataset, match: EventMatch) -> dict:
         "certainty": event.certainty,
         "partial": match.partial,
         "title": event.title,
+        "aliases": list(event.aliases),
         "summary": event.summary,
         "actors": [actor_ref(dataset, a) for a in event.actor_ids],
         "places": list(event.places),
         "tags": list(event.tags),
-        "sources": [citation_record(dataset, c) for c in event.citations],
+        "sources": citations(dataset, event.citations),
         "notes": list(event.notes),
         "alt_dates": [
-            {"date": alt.date, "note": alt.note, "sources": [citation_record(dataset, c) for c in alt.citations]}
+            {"date": alt.date, "note": alt.note, "sources": citations(dataset, alt.citations)}
             for alt in event.alt_dates
         ],
     }
@@ -78,13 +87,13 @@ def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
 
 def actor_record(dataset: Dataset, actor: Actor, matches: list[EventMatch]) -> dict:
     """An actor with their events in full (`who NAME --json`)."""
-    return {**actor_row(actor, 0), "events": [event_record(dataset, m) for m in matches]}
+    return {**actor_row(actor, 0, dataset), "events": [event_record(dataset, m) for m in matches]}
 
 
-EVENT_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
+EVENT_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "aliases", "summary",
                 "actors", "places", "tags", "sources", "notes", "alt_dates")
 ANNIVERSARY_FIELDS = ("on", "years_ago", *EVENT_FIELDS)
-ACTOR_FIELDS = ("id", "name", "kind", "aliases", "born", "died", "roles", "summary", "events")
+ACTOR_FIELDS = ("id", "name", "kind", "aliases", "born", "died", "roles", "summary", "sources", "events")
 TENURE_FIELDS = ("actor", "name", "title", "start", "end")
 
 
@@ -93,8 +102,8 @@ def anniversary_record(dataset: Dataset, anniversary) -> dict:
     return {"on": anniversary.on.isoformat(), "years_ago": anniversary.years_ago, **record}
 
 
-def actor_row(actor: Actor, event_count: int) -> dict:
-    """An actor with the number of their events (`cwc actors`)."""
+def actor_row(actor: Actor, event_count: int, dataset: Dataset) -> dict:
+    """An actor with the number of their events (`cwc actors`), and the sources of their dates and terms."""
     return {
         "id": actor.id,
         "name": actor.name,
@@ -102,8 +111,10 @@ def actor_row(actor: Actor, event_count: int) -> dict:
         "aliases": list(actor.aliases),
         "born": actor.born,
         "died": actor.died,
-        "roles": [{"title": r.title, "start": r.start_text, "end": r.end_text} for r in actor.roles],
+        "roles": [{"title": r.title, "start": r.start_text, "end": r.end_text,
+                   "sources": citations(dataset, r.citations)} for r in actor.roles],
         "summary": actor.summary,
+        "sources": citations(dataset, actor.citations),
         "events": event_count,
     }
 

@@ -326,6 +326,7 @@ def render_event_detail(dataset: Dataset, match: EventMatch, related: list, fmt:
 def _event_plain(record: dict) -> str:
     lines = [[key, records.flat(record[key])] for key in
              ("id", "date", "label", "start", "end", "precision", "certainty", "title", "summary") if record[key]]
+    lines += [["alias", alias] for alias in record["aliases"]]
     lines += [["actor", a["id"], a["name"]] for a in record["actors"]]
     lines += [["place", p] for p in record["places"]]
     lines += [["tag", t] for t in record["tags"]]
@@ -354,6 +355,7 @@ def _event_card(record: dict):
         if values:
             facts.add_row(Text(name), Text("\n".join(visible(v) for v in values)))
 
+    fact("Also known as", ["; ".join(record["aliases"])] if record["aliases"] else [])
     fact("Actors", [f"{a['name']} ({a['id']})" for a in record["actors"]])
     fact("Places", record["places"])
     fact("Tags", [", ".join(record["tags"])] if record["tags"] else [])

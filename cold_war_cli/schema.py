@@ -10,21 +10,35 @@ import re
 from collections.abc import Callable
 
 from cold_war_cli.dates import parse_edtf, parse_iso_day, parse_partial_iso
-from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Role, Source
+from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
 Report = Callable[[str, str], None]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ACTOR_KINDS = ("person", "state", "organization", "group")
+# What kind of work a source is (each maps to a CSL-JSON type), and how much weight it carries: the founding
+# narrative is its own kind, cited only for the claims it makes (alt dates and notes), never as support.
+SOURCE_TYPES = ("book", "chapter", "journal-article", "magazine-article", "newspaper-article", "web-page",
+                "government-document", "archival-document", "treaty", "speech", "dataset", "report")
+SOURCE_QUALITIES = ("primary", "scholarly", "official-history", "press", "reference", "narrative")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 SLUG = re.compile(SLUG_PATTERN)
+# A control character (C0, DEL, C1) or a bidirectional override anywhere in a dataset's text could drive a
+# terminal, forge a line in an export or reorder what a reader sees: the format refuses them all.
+CONTROL_PATTERN = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+CONTROL = re.compile(CONTROL_PATTERN)
+URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?\Z")
 
 TOP_KEYS = {"schema_version", "sources", "actors", "events"}
-SOURCE_KEYS = {"id", "title", "author", "year", "url"}
-ACTOR_KEYS = {"id", "name", "kind", "aliases", "born", "died", "roles", "summary"}
-ROLE_KEYS = {"title", "start", "end"}
-EVENT_KEYS = {"id", "date", "title", "summary", "sources", "label", "bounds", "actors", "places", "tags", "notes", "alt_dates"}
-CITATION_KEYS = {"id", "locator"}
+SOURCE_KEYS = {"id", "type", "quality", "title", "authors", "editors", "container", "volume", "publisher", "place",
+               "issued", "url", "accessed", "note"}
+SOURCE_TEXT_KEYS = ("container", "volume", "publisher", "place", "note")
+NAME_KEYS = {"family", "given", "literal"}
+ACTOR_KEYS = {"id", "name", "kind", "aliases", "born", "died", "roles", "summary", "sources"}
+ROLE_KEYS = {"title", "start", "end", "sources"}
+EVENT_KEYS = {"id", "date", "title", "summary", "sources", "label", "bounds", "actors", "places", "tags", "notes",
+              "alt_dates", "aliases"}
+CITATION_KEYS = {"id", "locator", "url"}
 ALT_DATE_KEYS = {"date", "sources", "note"}
 
 
@@ -58,6 +72,14 @@ class _Reader:
             self.problem(where, f"field '{key}' must be a non-empty string, found {_kind(value)}")
         if not _encodable(value):
             self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
+        if CONTROL.search(value):
+            self.problem(where, f"field '{key}' holds a control character ({_control(value)})")
+        return value
+
+    def url(self, record: dict, key: str, where: str) -> str | None:
+        value = self.text(record, key, where, required=False)
+        if value is not None and not URL.match(value):
+            self.problem(where, f"field '{key}' must be an http(s) URL with a host, found {value!r}")
         return value
 
     def strings(self, record: dict, key: str, where: str) -> tuple[str, ...]:
@@ -66,6 +88,9 @@ class _Reader:
             self.problem(where, f"field '{key}' must be a list of non-empty strings")
         if not all(_encodable(v) for v in value):
             self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
+        for v in value:
+            if CONTROL.search(v):
+                self.problem(where, f"field '{key}' holds a control character ({_control(v)})")
         return tuple(value)
 
     def slug(self, record: dict, where: str) -> str:
@@ -86,8 +111,34 @@ class _Reader:
             item = self.obj(item, f"{where} sources[{i}]", CITATION_KEYS)
             source_id = self.text(item, "id", f"{where} sources[{i}]")
             locator = self.text(item, "locator", f"{where} sources[{i}]", required=False)
-            found.append(Citation(source_id, locator))
+            found.append(Citation(source_id, locator, self.url(item, "url", f"{where} sources[{i}]")))
         return tuple(found)
+
+    def names(self, record: dict, key: str, where: str) -> tuple[Name, ...]:
+        value = record.get(key, [])
+        if not isinstance(value, list):
+            self.problem(where, f"field '{key}' must be a list of names")
+        found = []
+        for i, item in enumerate(value):
+            at = f"{where} {key}[{i}]"
+            item = self.obj(item, at, NAME_KEYS)
+            name = Name(*(self.text(item, part, at, required=False) for part in ("family", "given", "literal")))
+            if (name.literal is None) == (name.family is None):
+                self.problem(at, "a name is either 'family' (with an optional 'given') or 'literal'")
+            if name.literal is not None and name.given is not None:
+                self.problem(at, "a 'literal' name has no 'given' part")
+            found.append(name)
+        return tuple(found)
+
+    def choice(self, record: dict, key: str, where: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(record, key, where)
+        if value not in allowed:
+            self.problem(where, f"{key} {value!r} is not one of {', '.join(allowed)}")
+        return value
+
+
+def _control(text: str) -> str:
+    return f"U+{ord(CONTROL.search(text).group()):04X}"
 
 
 def _encodable(text: str) -> bool:
@@ -124,6 +175,12 @@ def build(raw: object, path: str, report: Report) -> Dataset | None:
         _add(reader, dataset.sources, _source, item, f"sources[{i}]")
     for i, item in enumerate(top["actors"]):
         _add(reader, dataset.actors, _actor, item, f"actors[{i}]")
+    for actor in list(dataset.actors.values()):
+        cited = actor.citations + tuple(c for role in actor.roles for c in role.citations)
+        try:
+            _known_sources(reader, cited, dataset, f"actor '{actor.id}'")
+        except _Skip:
+            del dataset.actors[actor.id]
     seen_events: set[str] = set()
     for i, item in enumerate(top["events"]):
         try:
@@ -137,6 +194,21 @@ def build(raw: object, path: str, report: Report) -> Dataset | None:
         dataset.events.append(event)
     dataset.events.sort(key=lambda e: (e.range.start, e.range.end, e.id))
     return dataset
+
+
+def hygiene(dataset: Dataset, report: Report) -> None:
+    """What `validate` refuses beyond what loading needs: a bibliography entry that nothing cites."""
+    for source_id in sorted(dataset.sources.keys() - cited_sources(dataset)):
+        report(f"source '{source_id}'", "is cited nowhere (cite it, or remove it from the bibliography)")
+
+
+def cited_sources(dataset: Dataset) -> set[str]:
+    """The ids of every source that an event, an alternative date, an actor or a term of office cites."""
+    cited = {c.source_id for e in dataset.events for c in e.citations}
+    cited |= {c.source_id for e in dataset.events for alt in e.alt_dates for c in alt.citations}
+    cited |= {c.source_id for a in dataset.actors.values() for c in a.citations}
+    cited |= {c.source_id for a in dataset.actors.values() for r in a.roles for c in r.citations}
+    return cited
 
 
 def _event_where(item: object, index: int) -> str:
@@ -160,15 +232,23 @@ def _source(reader: _Reader, item: object, where: str) -> Source:
     item = reader.obj(item, where, SOURCE_KEYS)
     source_id = reader.slug(item, where)
     where = f"source '{source_id}'"
-    year = item.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        reader.problem(where, "field 'year' must be a whole number")
+    days = {}
+    for key in ("issued", "accessed"):
+        days[key] = reader.text(item, key, where, required=False)
+        if days[key] is not None:
+            _partial(reader, days[key], f"{where} {key}")
     return Source(
-        id=source_id,
-        title=reader.text(item, "title", where),
-        author=reader.text(item, "author", where, required=False),
-        year=year,
-        url=reader.text(item, "url", where, required=False),
+        source_id,
+        reader.choice(item, "type", where, SOURCE_TYPES),
+        reader.choice(item, "quality", where, SOURCE_QUALITIES),
+        reader.text(item, "title", where),
+        reader.names(item, "authors", where),
+        reader.names(item, "editors", where),
+        *(reader.text(item, key, where, required=False) for key in SOURCE_TEXT_KEYS[:4]),
+        issued=days["issued"],
+        url=reader.url(item, "url", where),
+        accessed=days["accessed"],
+        note=reader.text(item, "note", where, required=False),
     )
 
 
@@ -196,6 +276,7 @@ def _actor(reader: _Reader, item: object, where: str) -> Actor:
         died=died,
         roles=tuple(_role(reader, role, f"{where} roles[{i}]") for i, role in enumerate(roles)),
         summary=reader.text(item, "summary", where, required=False) or "",
+        citations=reader.citations(item.get("sources"), where, required=False),
     )
 
 
@@ -215,7 +296,7 @@ def _role(reader: _Reader, item: object, where: str) -> Role:
     end = _partial(reader, end_text, f"{where} end") if end_text else None
     if end is not None and end.end < start.start:
         reader.problem(where, f"term ends ({end_text}) before it starts ({start_text})")
-    return Role(title, start, end, start_text, end_text)
+    return Role(title, start, end, start_text, end_text, reader.citations(item.get("sources"), where, required=False))
 
 
 def _event(reader: _Reader, item: object, where: str, dataset: Dataset) -> Event:
@@ -238,7 +319,7 @@ def _event(reader: _Reader, item: object, where: str, dataset: Dataset) -> Event
     check("citations", lambda: _known_sources(reader, reader.citations(item.get("sources"), where, required=True),
                                               dataset, where))
     check("actors", lambda: _known_actors(reader, reader.strings(item, "actors", where), dataset, where))
-    for key in ("places", "tags", "notes"):
+    for key in ("places", "tags", "notes", "aliases"):
         check(key, lambda key=key: reader.strings(item, key, where))
     check("label", lambda: reader.text(item, "label", where, required=False))
     check("alt_dates", lambda: _alt_dates(reader, item.get("alt_dates", []), where, dataset))
@@ -259,6 +340,7 @@ def _event(reader: _Reader, item: object, where: str, dataset: Dataset) -> Event
         label=fields["label"],
         notes=fields["notes"],
         alt_dates=fields["alt_dates"],
+        aliases=fields["aliases"],
     )
     return event
 

@@ -70,7 +70,7 @@ def test_a_changed_file_never_meets_its_old_snapshot(cache_folder, tmp_path, min
 
 
 def test_a_broken_file_is_never_cached(cache_folder, write_dataset):
-    path = write_dataset('{"schema_version": 1, "sources": [], "actors": [], "events": [{"id": "x"}]}')
+    path = write_dataset('{"schema_version": 2, "sources": [], "actors": [], "events": [{"id": "x"}]}')
     for _ in range(2):
         with pytest.raises(Exception, match="missing required field"):
             load(path)

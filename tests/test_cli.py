@@ -25,7 +25,8 @@ def test_events_json_is_an_array_of_full_records(run):
     assert first["start"] == first["end"] == "1959-01-01"
     assert first["sources"][0] == {
         "id": "oh-milestones", "title": "Milestones in the History of U.S. Foreign Relations",
-        "author": "U.S. Department of State, Office of the Historian", "year": 2016,
+        "author": "U.S. Department of State, Office of the Historian", "year": 2016, "type": "web-page",
+        "quality": "official-history", "container": None,
         "url": "https://history.state.gov/milestones", "locator": "1953-1960/cuba"}
     assert first["actors"][0] == {"id": "castro", "name": "Fidel Castro"}
 
@@ -147,7 +148,7 @@ def test_misspelt_actor_resolves_with_a_note_on_stderr(run):
 def test_who_json_has_roles_and_events(run):
     card = json.loads(run("who", "khrushchev", "--json").stdout)
     assert card["roles"][0] == {"title": "First Secretary of the Communist Party of the Soviet Union",
-                                "start": "1953-09-07", "end": "1964-10-14"}
+                                "start": "1953-09-07", "end": "1964-10-14", "sources": []}
     assert [e["id"] for e in card["events"]] == ["sino-soviet-split", "vienna-summit"]
 
 

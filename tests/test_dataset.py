@@ -31,7 +31,7 @@ def test_default_path_is_the_repository_copy_in_a_checkout():
         (b"\xff\xfe{}", "is not UTF-8"),
         ('{"schema_version": 1,\n  "sources": [', "line 2, column"),
         ("[]", "top level: expected an object"),
-        ('{"schema_version": 2, "sources": [], "actors": [], "events": []}', "schema_version 2 is not supported"),
+        ('{"schema_version": 1, "sources": [], "actors": [], "events": []}', "schema_version 1 is not supported"),
         ('{"schema_version": 1, "sources": [], "actors": []}', "missing required field 'events'"),
     ],
 )

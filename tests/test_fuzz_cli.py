@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cold_war_cli.cli import cli
+from cold_war_cli.schema import CONTROL
 from tests.conftest import MINI
 
 MINI_RAW = json.loads(MINI.read_text(encoding="utf-8"))
@@ -419,9 +420,10 @@ def test_validate_agrees_with_loading(workdir, content):
 def valid_variants(draw):
     """Valid datasets with generated text and dates: every run on them must succeed or be a usage error."""
     raw = copy.deepcopy(MINI_RAW)
-    text = st.text(alphabet=no_nul, min_size=1, max_size=30).filter(lambda s: s.strip())
+    # Valid text: anything the format accepts (not blank, no control character: see schema.CONTROL).
+    text = st.text(alphabet=no_nul, min_size=1, max_size=30).filter(lambda s: s.strip() and not CONTROL.search(s))
     for event in raw["events"]:
-        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip())))
+        event["title"] = draw(st.one_of(text, hostile_words.filter(lambda s: s.strip() and not CONTROL.search(s))))
         event["summary"] = draw(text)
         event["places"] = draw(st.lists(text, max_size=2))
         event["notes"] = draw(st.lists(text, max_size=2))

@@ -1,6 +1,7 @@
-"""Hostile data: broken data files get one clear line naming the file and the place; hostile text in a valid
-dataset (rich markup, emoji codes, terminal escapes, control characters, very long words, right-to-left text and
-bidi overrides) prints literally or visibly escaped in every format and is never interpreted."""
+"""Hostile data: broken data files get one clear line naming the file and the place; the loader refuses control
+characters and bidi overrides in any text; hostile text (rich markup, emoji codes, very long words, right-to-left
+text, and, with the loader's refusal switched off, terminal escapes and control characters) prints literally or
+visibly escaped in every format and is never interpreted."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
+from cold_war_cli import decode, schema
 from cold_war_cli.text import visible
 from tests.conftest import MINI
 
@@ -115,12 +117,29 @@ WRONG_TYPES = [
     (_set(["actors", 0, "born"], 1894), ["khrushchev", "'born'"]),
     (_set(["actors", 0, "born"], "1894-02-30"), ["khrushchev", "born"]),
     (_set(["actors", 0, "roles", 0, "start"], None), ["khrushchev", "roles[0]", "'start'"]),
-    (_set(["sources", 0, "year"], "2016"), ["oh-milestones", "'year'"]),
-    (_set(["sources", 0, "year"], True), ["oh-milestones", "'year'"]),
+    (_set(["sources", 0, "issued"], 2016), ["oh-milestones", "'issued'"]),
+    (_set(["sources", 0, "issued"], "2016-13"), ["oh-milestones", "issued"]),
     (_set(["sources", 0, "url"], 5), ["oh-milestones", "'url'"]),
+    (_set(["sources", 0, "url"], "javascript:alert(1)"), ["oh-milestones", "'url'", "http(s)"]),
+    (_set(["sources", 0, "url"], "https://"), ["oh-milestones", "'url'", "http(s)"]),
+    (_set(["sources", 0, "type"], "blog"), ["oh-milestones", "type", "'blog'"]),
+    (_delete(["sources", 0, "type"]), ["oh-milestones", "missing", "'type'"]),
+    (_set(["sources", 0, "quality"], "excellent"), ["oh-milestones", "quality", "'excellent'"]),
+    (_set(["sources", 0, "authors"], "Office of the Historian"), ["oh-milestones", "'authors'"]),
+    (_set(["sources", 0, "authors"], [{"given": "Dean"}]), ["oh-milestones", "authors[0]", "family"]),
+    (_set(["sources", 0, "authors"], [{"literal": "X", "family": "Y"}]), ["oh-milestones", "authors[0]", "literal"]),
+    (_set(["sources", 0, "year"], 2016), ["sources[0]", "'year'"]),
+    (_set(["events", 2, "sources", 0, "url"], "ftp://example.org/x"), ["operation-mongoose", "'url'", "http(s)"]),
+    (_set(["events", 2, "aliases"], "Mongoose"), ["operation-mongoose", "'aliases'"]),
+    (_set(["events", 2, "title"], "Kennedy \x1b]0;pwned\x07 authorizes"), ["operation-mongoose", "'title'", "control", "U+001B"]),
+    (_set(["events", 2, "summary"], "two\nlines"), ["operation-mongoose", "'summary'", "control", "U+000A"]),
+    (_set(["events", 2, "tags"], ["tag\u202e"]), ["operation-mongoose", "'tags'", "control", "U+202E"]),
+    (_set(["sources", 0, "url"], "https://history.state.gov/x\r\nX-Injected: 1"), ["oh-milestones", "'url'"]),
+    (_set(["actors", 0, "roles", 0, "sources"], [{"id": "ghost"}]), ["khrushchev", "unknown source", "'ghost'"]),
+    (_set(["actors", 0, "sources"], [{"id": "oh-milestones", "extra": 1}]), ["khrushchev", "'extra'"]),
     (_set(["events"], {}), ["top level", "'events'"]),
     (_set(["actors"], None), ["top level", "'actors'"]),
-    (_set(["schema_version"], 2), ["top level", "schema_version"]),
+    (_set(["schema_version"], 1), ["top level", "schema_version"]),
     (_set(["schema_version"], "1"), ["top level", "schema_version"]),
     (_delete(["events", 2, "summary"]), ["operation-mongoose", "missing", "'summary'"]),
     (_delete(["events", 2, "sources"]), ["operation-mongoose", "missing", "'sources'"]),
@@ -154,7 +173,7 @@ def test_format_problems_name_the_file_the_record_and_the_field(run, write_datas
     assert any(all(word in l for word in words) for l in checked.stdout.splitlines()), checked.stdout
 
 
-def test_schema_version_true_is_not_version_1(run, write_dataset):
+def test_schema_version_true_is_not_a_version(run, write_dataset):
     line = error_line(run("events", data=write_dataset(_set(["schema_version"], True)(mini_raw()))))
     assert "schema_version" in line
 
@@ -240,14 +259,6 @@ def test_moderately_nested_value_is_a_wrong_type(run, write_dataset):
     assert len(line) < 1000
 
 
-def test_huge_but_valid_numbers_are_fine_where_numbers_belong(run, write_dataset):
-    raw = mini_raw()
-    raw["sources"][0]["year"] = 10**300
-    result = run("events", "--json", data=write_dataset(raw))
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)[0]["sources"][0]["year"] == 10**300
-
-
 @pytest.mark.parametrize("number", ["1" + "0" * 4000, "1e400", "-1e400", "NaN", "Infinity", "-0.0"], ids=["4001-digits", "1e400", "-1e400", "NaN", "Infinity", "-0.0"])
 def test_huge_or_odd_numbers_where_strings_belong(run, write_dataset, number):
     text = MINI.read_text(encoding="utf-8").replace('"title": "Vienna summit"', f'"title": {number}')
@@ -258,7 +269,8 @@ def test_huge_or_odd_numbers_where_strings_belong(run, write_dataset, number):
 
 
 def test_an_integer_too_long_to_convert_is_a_clean_error(run, write_dataset):
-    text = MINI.read_text(encoding="utf-8").replace('"year": 2016', '"year": 1' + "0" * 5000)
+    text = MINI.read_text(encoding="utf-8").replace('"schema_version": 2', '"schema_version": 1' + "0" * 5000)
+    assert text != MINI.read_text(encoding="utf-8")
     path = write_dataset(text)
     line = error_line(run("events", data=path))
     assert str(path) in line
@@ -372,7 +384,8 @@ ONE_LINE_ISSUES = ("\n", "\r", "\x0b", "\x0c", "\x85")
 
 def hostile_dataset() -> dict:
     raw = mini_raw()
-    raw["sources"].append({"id": "hostile-source", "title": "Source " + HOSTILE["markup"], "author": HOSTILE["csi"],
+    raw["sources"].append({"id": "hostile-source", "type": "web-page", "quality": "reference",
+                           "title": "Source " + HOSTILE["markup"], "authors": [{"literal": HOSTILE["csi"]}],
                            "url": "https://example.org/x"})
     for i, (key, text) in enumerate(HOSTILE.items()):
         raw["actors"].append({
@@ -390,9 +403,65 @@ def hostile_dataset() -> dict:
     return raw
 
 
+def let_control_characters_load(monkeypatch) -> None:
+    """The loader refuses control characters (see the tests below); with that switched off, every format must
+    still escape them on its own, so that no single check stands between a data file and the terminal."""
+    monkeypatch.setenv("CWC_NO_CACHE", "1")  # a snapshot of what the real loader refuses must not outlive the test
+    monkeypatch.setattr(schema, "CONTROL", re.compile("(?!)"))
+    monkeypatch.setattr(decode, "_CONTROL", re.compile(b"(?!)"))
+
+
 @pytest.fixture
-def hostile(write_dataset):
+def hostile(write_dataset, monkeypatch):
+    let_control_characters_load(monkeypatch)
     return write_dataset(hostile_dataset(), name="hostile.json")
+
+
+CONTROL_KEYS = ("csi", "osc", "controls", "bidi")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-reader", "careful-reader"])
+@pytest.mark.parametrize("key", CONTROL_KEYS)
+def test_the_loader_refuses_control_characters_in_any_text(run, write_dataset, monkeypatch, key, fast):
+    monkeypatch.setenv("CWC_NO_CACHE", "1")
+    if not fast:
+        monkeypatch.setattr(decode, "snapshot", lambda data: (_ for _ in ()).throw(decode.NotFast()))
+    for field in ("title", "summary", "places", "label", "locator"):
+        raw = mini_raw()
+        event = raw["events"][2]
+        text = f"T {HOSTILE[key]} end"
+        if field == "places":
+            event["places"] = [text]
+        elif field == "locator":
+            event["sources"][0]["locator"] = text
+        else:
+            event[field] = text
+        result = run("events", "--json", data=write_dataset(raw))
+        assert result.exit_code == 1 and result.stdout == "", (field, result.stdout)
+        line = error_line(result)
+        assert "operation-mongoose" in line and "control character" in line, (field, line)
+        assert not RAW_CONTROL.search(line), line
+
+
+def test_the_loader_refuses_control_characters_in_actors_and_sources(run, write_dataset, monkeypatch):
+    monkeypatch.setenv("CWC_NO_CACHE", "1")
+    for change, where in ((_set(["actors", 0, "name"], "Nikita \x1b[2J"), "khrushchev"),
+                          (_set(["actors", 0, "roles", 0, "title"], "First \x9b Secretary"), "khrushchev"),
+                          (_set(["sources", 0, "title"], "Milestones \x07"), "oh-milestones"),
+                          (_set(["sources", 0, "authors"], [{"literal": "Office \x1b]52;c;cHduZWQ=\x07"}]), "oh-milestones")):
+        line = error_line(run("who", "khrushchev", data=write_dataset(change(mini_raw()))))
+        assert where in line and "control character" in line, line
+
+
+def test_validate_lists_every_control_character_problem_on_its_own_line(run, write_dataset):
+    raw = mini_raw()
+    raw["events"][2]["title"] = "A \x1b[31m title"
+    raw["events"][3]["summary"] = "two\r\nlines"
+    result = run("validate", str(write_dataset(raw)), data=None)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and all("control character" in line for line in lines), lines
+    assert not RAW_CONTROL.search(result.stdout)
 
 
 HOSTILE_IDS = [f"hostile-{key}" for key in HOSTILE]
@@ -453,7 +522,8 @@ def test_csv_round_trips_with_one_row_per_event(run, hostile):
         assert row["tags"] == f"tag {text}"
 
 
-def test_csv_quotes_a_lone_carriage_return(run, write_dataset):
+def test_csv_quotes_a_lone_carriage_return(run, write_dataset, monkeypatch):
+    let_control_characters_load(monkeypatch)
     raw = mini_raw()
     raw["events"][0]["title"] = "Batista\rflees"
     result = run("events", "--csv", data=write_dataset(raw))

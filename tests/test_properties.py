@@ -439,7 +439,7 @@ def datasets(draw):
         events.append({"id": event_id, "date": text, "title": f"Title {event_id}", "summary": "s",
                        "tags": draw(st.lists(st.sampled_from(["a", "b", "c"]), unique=True, max_size=2)),
                        "sources": [{"id": "src"}]})
-    return {"schema_version": 1, "sources": [{"id": "src", "title": "A source"}], "actors": [], "events": events}
+    return {"schema_version": 2, "sources": [{"id": "src", "type": "book", "quality": "scholarly", "title": "A source"}], "actors": [], "events": events}
 
 
 def _build(raw):

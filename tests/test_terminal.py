@@ -453,12 +453,29 @@ def test_ctrl_c_while_reading_the_data_exits_130(tmp_path):
 
 
 @pytest.mark.parametrize("cols", [40, 200])
-def test_hostile_text_on_a_real_terminal(tmp_path, cols):
+def test_a_dataset_with_terminal_escapes_is_refused_on_a_real_terminal(tmp_path, cols):
     from tests.test_hostile import RAW_CONTROL, hostile_dataset
 
     data = tmp_path / "hostile.json"
     data.write_text(json.dumps(hostile_dataset(), ensure_ascii=False), encoding="utf-8")
     for args in (["events", "--on", "1962-10"], ["who", "actor-controls"], ["show", "hostile-osc"]):
+        out, status = in_pty(*args, cols=cols, data=data)
+        assert status == 1, out
+        assert "control character" in out and "Traceback" not in out, out
+        assert not RAW_CONTROL.findall(SGR.sub("", out).replace("\n", "")), out
+
+
+@pytest.mark.parametrize("cols", [40, 200])
+def test_hostile_text_on_a_real_terminal(tmp_path, cols):
+    from tests.test_hostile import CONTROL_KEYS, RAW_CONTROL, hostile_dataset
+
+    raw = hostile_dataset()  # what the loader accepts: rich markup, emoji codes, a very long word, right-to-left text
+    raw["events"] = [e for e in raw["events"] if e["id"].removeprefix("hostile-") not in CONTROL_KEYS]
+    raw["actors"] = [a for a in raw["actors"] if a["id"].removeprefix("actor-") not in CONTROL_KEYS]
+    raw["sources"][-1]["authors"] = [{"literal": "Hostile Press"}]
+    data = tmp_path / "hostile.json"
+    data.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    for args in (["events", "--on", "1962-10"], ["who", "actor-markup"], ["show", "hostile-markup"]):
         out, status = in_pty(*args, cols=cols, data=data)
         assert status == 0, out
         assert SGR.search(out)

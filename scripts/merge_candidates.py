@@ -1,0 +1,97 @@
+"""Merge curators' candidate files into data/events.json, refusing anything that would need a judgement.
+
+    python scripts/merge_candidates.py curation/candidates/1953-1958.json [...]     # new events
+    python scripts/merge_candidates.py --fixes curation/candidates/provenance-fixes.json  # changes to events
+
+A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the dataset's format (README, "The
+dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}}. New sources and actors are added
+unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
+id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
+--dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
+FIX_FIELDS = {"date", "title", "summary", "sources", "alt_dates", "notes", "aliases", "label", "bounds", "places",
+              "actors", "tags"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--fixes", action="store_true", help="the files change existing events")
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    sources = {s["id"]: s for s in data["sources"]}
+    actors = {a["id"]: a for a in data["actors"]}
+    events = {e["id"]: e for e in data["events"]}
+    added = {"sources": 0, "actors": 0, "events": 0, "changed": 0}
+    problems: list[str] = []
+
+    def take(kind: str, store: dict, record: dict, origin: str) -> None:
+        if record["id"] in store:
+            if store[record["id"]] != record:
+                problems.append(f"{origin}: {kind} '{record['id']}' already defined differently; kept the dataset's")
+            return
+        store[record["id"]] = record
+        data[kind].append(record)
+        added[kind] += 1
+
+    candidates = [(path, json.loads(path.read_text(encoding="utf-8"))) for path in args.files]
+    for path, content in candidates:
+        for source in content.get("sources", []):
+            take("sources", sources, source, str(path))
+        for actor in content.get("actors", []):
+            take("actors", actors, actor, str(path))
+
+    def unknown(event: dict) -> list[str]:
+        cited = [c["id"] for c in event.get("sources", [])]
+        cited += [c["id"] for alt in event.get("alt_dates", []) for c in alt.get("sources", [])]
+        return ([f"source '{s}'" for s in cited if s not in sources]
+                + [f"actor '{a}'" for a in event.get("actors", []) if a not in actors])
+
+    for path, content in candidates:
+        if args.fixes:
+            for event_id, change in content.get("events", {}).items():
+                if event_id not in events:
+                    problems.append(f"{path}: no event '{event_id}' to change")
+                    continue
+                if set(change) - FIX_FIELDS:
+                    problems.append(f"{path}: '{event_id}': cannot change {sorted(set(change) - FIX_FIELDS)}")
+                    continue
+                changed = {**events[event_id], **change}
+                if missing := unknown(changed):
+                    problems.append(f"{path}: '{event_id}' names unknown {', '.join(missing)}; left unchanged")
+                    continue
+                events[event_id].update(change)
+                added["changed"] += 1
+            continue
+        for event in content.get("events", []):
+            if event.get("id") in events:
+                problems.append(f"{path}: event id '{event.get('id')}' is taken; left out")
+                continue
+            if missing := unknown(event):
+                problems.append(f"{path}: '{event['id']}' names unknown {', '.join(missing)}; left out")
+                continue
+            events[event["id"]] = event
+            data["events"].append(event)
+            added["events"] += 1
+
+    for line in problems:
+        print(line, file=sys.stderr)
+    print(f"added {added['sources']} sources, {added['actors']} actors and {added['events']} events; "
+          f"changed {added['changed']} events", file=sys.stderr)
+    if not args.dry_run:
+        DATA.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
