@@ -139,7 +139,7 @@ def source_row(s) -> tuple:
     """A source's row, from a Source or from the fast reader's decoded record (same field names)."""
     names = lambda people: tuple((n.family, n.given, n.literal) for n in people)  # noqa: E731
     return (s.id, s.type, s.quality, s.title, names(s.authors), names(s.editors), s.container, s.volume,
-            s.publisher, s.place, s.issued, s.url, s.accessed, s.note)
+            s.publisher, s.place, s.issued, s.url, s.accessed, s.note, s.isbn)
 
 
 def _source(row: tuple) -> Source:

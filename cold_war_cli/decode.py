@@ -98,6 +98,7 @@ class _Source(msgspec.Struct, forbid_unknown_fields=True):
     url: Optional[Text] = None
     accessed: Optional[Text] = None
     note: Optional[Text] = None
+    isbn: Optional[Text] = None
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):

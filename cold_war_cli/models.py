@@ -25,16 +25,17 @@ class Source(Value):
     """A bibliographic record: what a reader needs to find the work, and what a citation style needs to cite it."""
 
     __slots__ = ("id", "type", "quality", "title", "authors", "editors", "container", "volume", "publisher", "place",
-                 "issued", "url", "accessed", "note")
+                 "issued", "url", "accessed", "note", "isbn")
 
     def __init__(self, id: str, type: str, quality: str, title: str, authors: tuple[Name, ...] = (),
                  editors: tuple[Name, ...] = (), container: str | None = None, volume: str | None = None,
                  publisher: str | None = None, place: str | None = None, issued: str | None = None,
-                 url: str | None = None, accessed: str | None = None, note: str | None = None):
+                 url: str | None = None, accessed: str | None = None, note: str | None = None,
+                 isbn: str | None = None):
         self.id, self.type, self.quality, self.title = id, type, quality, title
         self.authors, self.editors, self.container, self.volume = authors, editors, container, volume
         self.publisher, self.place, self.issued = publisher, place, issued
-        self.url, self.accessed, self.note = url, accessed, note
+        self.url, self.accessed, self.note, self.isbn = url, accessed, note, isbn
 
     @property
     def author(self) -> str | None:

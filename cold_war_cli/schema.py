@@ -31,8 +31,7 @@ URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?\Z")
 
 TOP_KEYS = {"schema_version", "sources", "actors", "events"}
 SOURCE_KEYS = {"id", "type", "quality", "title", "authors", "editors", "container", "volume", "publisher", "place",
-               "issued", "url", "accessed", "note"}
-SOURCE_TEXT_KEYS = ("container", "volume", "publisher", "place", "note")
+               "issued", "url", "accessed", "note", "isbn"}
 NAME_KEYS = {"family", "given", "literal"}
 ACTOR_KEYS = {"id", "name", "kind", "aliases", "born", "died", "roles", "summary", "sources"}
 ROLE_KEYS = {"title", "start", "end", "sources"}
@@ -244,11 +243,12 @@ def _source(reader: _Reader, item: object, where: str) -> Source:
         reader.text(item, "title", where),
         reader.names(item, "authors", where),
         reader.names(item, "editors", where),
-        *(reader.text(item, key, where, required=False) for key in SOURCE_TEXT_KEYS[:4]),
+        *(reader.text(item, key, where, required=False) for key in ("container", "volume", "publisher", "place")),
         issued=days["issued"],
         url=reader.url(item, "url", where),
         accessed=days["accessed"],
         note=reader.text(item, "note", where, required=False),
+        isbn=reader.text(item, "isbn", where, required=False),
     )
 
 
