@@ -92,6 +92,13 @@ class CwcGroup(click.Group):
         except click.Abort:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # click's own output (help, version) to a reader that went away
+            render.discard_stdout()
+            sys.exit(0)
+        except OSError as exc:  # click's own output to a full disk; cwc's own output is handled in render.emit
+            render.discard_stdout()
+            click.echo(f"Error: cannot write the output: {one_line(exc.strerror or str(exc))}", err=True)
+            sys.exit(1)
         sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx: click.Context):

@@ -114,8 +114,8 @@ def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = N
     if snapshot is not None:
         try:
             return snapshot.dataset(path, within, events)
-        except cache.Damaged:
-            pass  # read the file again; the snapshot is written anew below
+        except (cache.Damaged, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            pass  # damaged, or forged with matching checksums: read the file again; the snapshot is written anew
     if data is None:
         data = read_bytes(path)
         name = cache.snapshot_name(data)  # of the bytes read now: the file may have changed since it was hashed

@@ -45,10 +45,24 @@ def emit(text: str, terminal: Terminal | None = None, pager: bool | None = None)
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        discard_stdout()  # so that the interpreter's final flush cannot fail again
         raise SystemExit(0) from None
+    except OSError as exc:  # a full disk (`> /dev/full`), a quota, an I/O error
+        from cold_war_cli.errors import CwcError
+
+        discard_stdout()
+        raise CwcError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def discard_stdout() -> None:
+    """Point stdout at /dev/null, dropping what is still buffered: it could never be written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
 
 
 def wants_pager(text: str, terminal: Terminal, requested: bool | None) -> bool:

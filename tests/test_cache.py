@@ -174,10 +174,10 @@ def chunk_reader(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture(params=["read", "mapped"])
+@pytest.fixture(params=["whole", "by-chunk"])
 def snapshot_access(request, monkeypatch):
-    """Run a test with snapshots read whole or memory-mapped (mapped from MAP_FROM bytes on)."""
-    monkeypatch.setattr(cache, "MAP_FROM", 0 if request.param == "mapped" else 1 << 40)
+    """Run a test with snapshots read whole or a chunk at a time (from WHOLE_BELOW bytes on)."""
+    monkeypatch.setattr(cache, "WHOLE_BELOW", 1 << 40 if request.param == "whole" else 0)
     return request.param
 
 
