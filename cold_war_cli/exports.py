@@ -5,6 +5,7 @@ Each exporter takes resolved event records (see `records.event_record`) and retu
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from datetime import date, datetime, timedelta, timezone
@@ -75,6 +76,11 @@ def _describe(record: dict) -> str:
     return "\n".join(lines)
 
 
+def _ics_day(day: date) -> str:
+    """RFC 5545's DATE: always four digits of year (strftime's %Y gives '999' for the year 999 on Linux)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)") -> str:
     stamp = _stamp()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwc//cold-war-cli//EN", "CALSCALE:GREGORIAN",
@@ -83,13 +89,13 @@ def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)"
         start = date.fromisoformat(record["start"])
         end = date.fromisoformat(record["end"])
         # DTEND is exclusive; an event ending on 31 December 9999 has no next day, so it gets a DURATION.
-        until = (f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}" if end < date.max
+        until = (f"DTEND;VALUE=DATE:{_ics_day(end + timedelta(days=1))}" if end < date.max
                  else f"DURATION:P{(end - start).days + 1}D")
         lines += [
             "BEGIN:VEVENT",
             f"UID:{record['id']}@{ICS_UID_DOMAIN}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{_ics_day(start)}",
             until,
             f"SUMMARY:{ics_escape(record['title'])}",
             f"DESCRIPTION:{ics_escape(_describe(record))}",
@@ -133,10 +139,12 @@ def to_timelinejs(records: list[dict], title: str = "The Cold War") -> str:
     """The Knight Lab TimelineJS3 JSON format: https://timeline.knightlab.com/docs/json-format.html"""
     events = []
     for record in records:
+        # TimelineJS renders headline and text as HTML: every dataset string is escaped, and the sources go in the
+        # slide's text, where TimelineJS shows them (it draws a media credit only for a slide with media).
         slide = {
             "unique_id": record["id"],
             "start_date": _timeline_date(record["start"], record["precision"]),
-            "text": {"headline": record["title"], "text": record["summary"]},
+            "text": {"headline": html.escape(record["title"]), "text": _slide_text(record)},
         }
         end = _timeline_date(record["end"], record["precision"])
         if end != slide["start_date"]:
@@ -145,13 +153,22 @@ def to_timelinejs(records: list[dict], title: str = "The Cold War") -> str:
             slide["display_date"] = display
         if record["tags"]:
             slide["group"] = record["tags"][0]
-        credits = [s["title"] + (f", {s['locator']}" if s["locator"] else "") for s in record["sources"] if s["title"]]
-        if credits:
-            slide["media"] = {"url": "", "credit": "; ".join(credits)}
         events.append(slide)
-    document = {"title": {"text": {"headline": title, "text": f"{len(events)} events, each with its sources."}},
+    document = {"title": {"text": {"headline": html.escape(title),
+                                   "text": f"{len(events)} events, each with its sources."}},
                 "events": events}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _slide_text(record: dict) -> str:
+    """The summary, then the sources as a list (linked where they have an address), all escaped for HTML."""
+    cited = []
+    for source in record["sources"]:
+        label = html.escape(source["title"] or source["id"]) + (f", {html.escape(source['locator'])}"
+                                                                 if source["locator"] else "")
+        url = source["url"]
+        cited.append(f'<li><a href="{html.escape(url)}">{label}</a></li>' if url else f"<li>{label}</li>")
+    return f"<p>{html.escape(record['summary'])}</p><p>Sources:</p><ul>{''.join(cited)}</ul>"
 
 
 # ------------------------------------------------------------------------------------------- Markdown

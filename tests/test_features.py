@@ -231,8 +231,17 @@ def test_timelinejs_export_keeps_precision_and_display_dates(run):
     assert "end_date" not in slides["sino-soviet-split"]
     assert slides["sixties"]["display_date"] == "c. 1960s" and slides["sixties"]["end_date"] == {"year": 1969}
     assert slides["late-1960"]["display_date"] == "late 1960"
-    assert "Milestones" in slides["vienna-summit"]["media"]["credit"]
+    text = slides["vienna-summit"]["text"]["text"]
+    assert "<p>Sources:</p><ul><li>" in text and "Milestones" in text  # shown by TimelineJS, unlike a media credit
+    assert '<a href="https://history.state.gov/milestones">' in text
+    assert "media" not in slides["vienna-summit"]
     assert document["title"]["text"]["headline"]
+
+
+def test_ics_dates_before_the_year_1000_have_four_digits(run, write_dataset, mini_raw):
+    mini_raw["events"][0]["date"] = "0999-07-04"
+    text = run("export", "ics", "--on", "0999", data=write_dataset(mini_raw)).stdout
+    assert "DTSTART;VALUE=DATE:09990704" in text.splitlines() and "DTEND;VALUE=DATE:09990705" in text.splitlines()
 
 
 def test_markdown_export_escapes_and_cites(run):

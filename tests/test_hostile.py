@@ -6,6 +6,7 @@ visibly escaped in every format and is never interpreted."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -557,7 +558,11 @@ def test_timelinejs_export_round_trips(run, hostile):
     slides = {s["unique_id"]: s for s in json.loads(result.stdout)["events"]}
     for key, text in HOSTILE.items():
         slide = slides[f"hostile-{key}"]
-        assert slide["text"] == {"headline": f"T {text} end", "text": f"S {text}"}
+        assert html.unescape(slide["text"]["headline"]) == f"T {text} end"  # TimelineJS renders HTML: escaped
+        body = slide["text"]["text"]
+        assert html.unescape(body).startswith(f"<p>S {text}</p>")
+        assert "<" not in body.replace("<p>", "").replace("</p>", "").replace("<ul>", "").replace("</ul>", "") \
+            .replace("<li>", "").replace("</li>", "").replace('<a href="', "").replace("</a>", "")
         assert slide["group"] == f"tag {text}"
 
 
