@@ -4,7 +4,8 @@
     python scripts/merge_candidates.py --fixes curation/candidates/provenance-fixes.json  # changes to events
 
 A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the dataset's format (README, "The
-dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}}. New sources and actors are added
+dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}, "actors": {id: {field: new
+value}}} (an actor's `roles`, `sources`, `born` and `died`). New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -20,6 +21,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
 FIX_FIELDS = {"date", "title", "summary", "sources", "alt_dates", "notes", "aliases", "label", "bounds", "places",
               "actors", "tags"}
+ACTOR_FIX_FIELDS = {"roles", "sources", "born", "died"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = {s["id"]: s for s in data["sources"]}
     actors = {a["id"]: a for a in data["actors"]}
     events = {e["id"]: e for e in data["events"]}
-    added = {"sources": 0, "actors": 0, "events": 0, "changed": 0}
+    added = {"sources": 0, "actors": 0, "events": 0, "changed": 0, "changed actors": 0}
     problems: list[str] = []
 
     def take(kind: str, store: dict, record: dict, origin: str) -> None:
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, content in candidates:
         for source in content.get("sources", []):
             take("sources", sources, source, str(path))
-        for actor in content.get("actors", []):
+        for actor in [] if args.fixes else content.get("actors", []):  # in a fixes file, changes to actors
             take("actors", actors, actor, str(path))
 
     def unknown(event: dict) -> list[str]:
@@ -59,6 +61,15 @@ def main(argv: list[str] | None = None) -> int:
 
     for path, content in candidates:
         if args.fixes:
+            for actor_id, change in content.get("actors", {}).items():
+                cited = [c["id"] for c in change.get("sources", [])]
+                cited += [c["id"] for role in change.get("roles", []) for c in role.get("sources", [])]
+                if actor_id not in actors or set(change) - ACTOR_FIX_FIELDS or set(cited) - set(sources):
+                    problems.append(f"{path}: actor '{actor_id}' unknown, or the change names unknown fields or "
+                                    f"sources; left unchanged")
+                    continue
+                actors[actor_id].update(change)
+                added["changed actors"] += 1
             for event_id, change in content.get("events", {}).items():
                 if event_id not in events:
                     problems.append(f"{path}: no event '{event_id}' to change")
@@ -87,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     print(f"added {added['sources']} sources, {added['actors']} actors and {added['events']} events; "
-          f"changed {added['changed']} events", file=sys.stderr)
+          f"changed {added['changed']} events and {added['changed actors']} actors", file=sys.stderr)
     if not args.dry_run:
         DATA.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
