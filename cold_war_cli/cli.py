@@ -71,8 +71,30 @@ def run() -> None:
     sys.exit(status)  # under a profiler or a tracer (cProfile, coverage), which write their reports at exit
 
 
+def _set_in_root(key: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value is not None:
+            ctx.find_root().ensure_object(dict)[key] = value
+    return callback
+
+
+class CwcCommand(click.Command):
+    """A command that also takes the global --data and --color after its name (`cwc events --data x.json`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += [
+            click.Option(["--data"], metavar="PATH", expose_value=False, callback=_set_in_root("data_path"),
+                         help="As `cwc --data PATH`: read events from this dataset file."),
+            click.Option(["--color"], type=click.Choice(terminal.COLOR_MODES), expose_value=False,
+                         callback=_set_in_root("color"), help="As `cwc --color`: auto, always or never."),
+        ]
+
+
 class CwcGroup(click.Group):
     """Turns every failure into one line on stderr with the documented exit status."""
+
+    command_class = CwcCommand
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -354,15 +376,16 @@ def stats(ctx, by, fmt, fields, pager, **filters):
       cwc stats --by actor --from 1962-10 --to 1962-11 --limit 10
       cwc stats --by tag --actor castro --csv
 
-    Every filter of `cwc events` applies (--limit limits the events counted). Years and decades go by
-    an event's first day.
+    Every filter of `cwc events` applies, except that --limit N shows the first N rows (the N most
+    frequent tags or actors, the first N years or decades). Years and decades go by an event's first day.
     """
     from cold_war_cli.stats import count_events
 
     key_fields = {"actor": ("actor", "name")}.get(by, (by,))
     available = (*key_fields, "count")
     chosen = choose_fields(fields, available) or available
-    data, matches = selected_events(ctx, filters)
+    limit = filters["limit"]
+    data, matches = selected_events(ctx, {**filters, "limit": None})
     events_ = [m.event for m in matches]
     rows = []
     for key, count in count_events(data, events_, by):
@@ -371,7 +394,7 @@ def stats(ctx, by, fmt, fields, pager, **filters):
             row["name"] = data.actors[key].name if key in data.actors else key
         rows.append(row)
     fmt_, term = _format(fmt)
-    render.emit(render.render_counts(rows, chosen, fmt_, term), term, pager)
+    render.emit(render.render_counts(rows[:limit], chosen, fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -450,7 +473,7 @@ def validate(ctx, path):
     references, and that every event cites a source. Problems go to stdout, one per line; the exit
     status is 1 when there is any.
     """
-    path = path or ctx.find_root().params.get("data") or dataset_module.default_path()
+    path = path or ctx.find_root().obj.get("data_path") or dataset_module.default_path()
     found, data = dataset_module.check(path)
     render.emit("".join(one_line(f"{path}: {problem}") + "\n" for problem in found))  # one line each, whatever they quote
     if found:

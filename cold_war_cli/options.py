@@ -61,11 +61,19 @@ def complete_actor(ctx: click.Context, param, incomplete: str):
 
     data = _completion_dataset(ctx, events=False)
     wanted = fold(incomplete)
-    return [
-        CompletionItem(actor.id, help=actor.name)
-        for actor in (data.actors.values() if data else ())
-        if any(fold(name).startswith(wanted) for name in actor.names)
-    ]
+    actors = list(data.actors.values()) if data else []
+    # Every value offered must begin with what was typed: a shell replaces the word with the candidates' common
+    # prefix, so an id matched only through an alias ('raul-castro' for 'cast') would cut the word short. Ids
+    # first; names and aliases (which --actor accepts too) only when no id begins with the word.
+    ids = [CompletionItem(a.id, help=a.name) for a in actors if fold(a.id).startswith(wanted)]
+    if ids:
+        return ids
+    names = {}
+    for actor in actors:
+        for name in actor.aliases + (actor.name,):
+            if fold(name).startswith(wanted):
+                names.setdefault(name, actor.name)
+    return [CompletionItem(name, help=full) for name, full in names.items()]
 
 
 def complete_tag(ctx: click.Context, param, incomplete: str):

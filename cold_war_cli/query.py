@@ -182,9 +182,10 @@ def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
 
 
 def find_event(dataset: Dataset, event_id: str) -> Event:
-    """One event by its id; a missing id fails with the closest ids as suggestions."""
+    """One event by its id, in any case (ids are lower-case slugs); a missing id fails with the closest ids."""
+    wanted_id = event_id.strip().lower()
     for event in dataset.events:
-        if event.id == event_id:
+        if event.id == wanted_id:
             return event
     import difflib
 

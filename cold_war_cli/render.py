@@ -210,16 +210,17 @@ def _events_table(dataset: Dataset, matches: list[EventMatch]):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(show_lines=False, expand=False, header_style="bold")
-    table.add_column("Date", no_wrap=False, overflow="fold", style="cyan", min_width=10)
-    table.add_column("Event", overflow="fold", ratio=3)
+    table = Table(show_lines=False, expand=True, header_style="bold")  # expand: the columns keep their ratios
+    # "1961-06-03 to 1961-06-04" wraps after "to": the dates never take the Event column's room.
+    table.add_column("Date", no_wrap=False, overflow="fold", style="cyan", min_width=10, max_width=13)
+    table.add_column("Event", overflow="fold", ratio=2)
     table.add_column("Actors", overflow="fold", ratio=1, style="green")
     for match in matches:
         event = match.event
         when = Text(visible(records.display_date(event)))
         if match.partial:
             when = Text(PARTIAL_MARK + " ") + when
-        what = Text(visible(event.title), style="bold")
+        what = Text(visible(event.title), style="bold") + Text("\n" + event.id, style="dim")  # for `cwc show ID`
         names = [dataset.actors[a].name if a in dataset.actors else a for a in event.actor_ids]
         table.add_row(when, what, Text(visible(", ".join(names))))
     if any(m.partial for m in matches):

@@ -176,11 +176,13 @@ def test_tables_stay_within_the_terminal_width(args, cols):
     assert fits(out, cols), "\n".join(l for l in out.split("\n") if cell_len(ANSI.sub("", l)) > cols)
 
 
-def test_a_wide_terminal_keeps_each_event_on_one_line():
+def test_a_wide_terminal_keeps_each_event_on_two_lines_its_title_and_its_id():
     out, status = in_pty("events", cols=200)
     assert status == 0
     rows = [l for l in ANSI.sub("", out).split("\n") if l.startswith("│")]
-    assert len(rows) == 7
+    assert len(rows) == 14
+    ids = [row.split("│")[2].strip() for row in rows[1::2]]
+    assert "vienna-summit" in ids and all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), ids
 
 
 def test_a_narrow_terminal_wraps_instead_of_cutting():
