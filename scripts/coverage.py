@@ -35,6 +35,21 @@ def reference_only(data: Dataset) -> list[str]:
     return [e.id for e in data.events if all(data.sources[c.source_id].quality in weak for c in e.citations)]
 
 
+# A citation of a whole short work (an article, a speech, a single dated document) needs no locator.
+SHORT_WORKS = {"newspaper-article", "magazine-article", "speech", "archival-document", "treaty", "web-page"}
+
+
+def whole_short_work(source) -> bool:
+    return (source.type in SHORT_WORKS or len(source.issued or "") == 10) and not _home_page(source.url)
+
+
+def located_share(data: Dataset) -> float:
+    """The share of event citations that have a locator or cite a whole short work."""
+    citations = [c for e in data.events for c in e.citations]
+    found = sum(1 for c in citations if c.locator or whole_short_work(data.sources[c.source_id]))
+    return found / max(1, len(citations))
+
+
 def _home_page(url: str | None) -> bool:
     return bool(url) and not url.split("://", 1)[-1].partition("/")[2].strip("/")
 
@@ -69,7 +84,8 @@ def report(data: Dataset, first_year: int, last_year: int) -> str:
     roles = [r for a in data.actors.values() for r in a.roles]
     weak = reference_only(data)
     lines += ["", "Provenance:",
-              f"  citations with a locator: {located} of {len(citations)} ({located / max(1, len(citations)):.1%})",
+              f"  citations with a locator: {located} of {len(citations)} ({located / max(1, len(citations)):.1%}); "
+              f"with a locator or of a whole short work: {located_share(data):.1%}",
               f"  events with no locator in any citation: {no_locator}",
               "  sources by quality: " + ", ".join(f"{q} {n}" for q, n in by_quality.most_common()),
               f"  sources without a date of issue: {sum(1 for s in data.sources.values() if not s.issued)}",

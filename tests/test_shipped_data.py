@@ -134,6 +134,11 @@ def test_frus_and_milestones_citations_link_the_place_they_name():
                 assert c.url == f"https://history.state.gov/milestones/{c.locator}", (e.id, c)
 
 
+def test_citations_say_where_in_the_source_to_look():
+    """The provenance goal: at least 95% of citations give a locator or cite a whole short work."""
+    assert coverage.located_share(DATA) >= 0.95
+
+
 def test_the_narrative_never_supports_a_date():
     """It is cited only where it makes a claim: in alternative dates (and named in notes), never in an event's sources."""
     assert not [e.id for e in DATA.events if any(c.source_id == "narrative" for c in e.citations)]
