@@ -205,9 +205,11 @@ def events(ctx, fmt, fields, pager, **filters):
 @click.argument("name", required=False, shell_complete=complete_actor)
 @click.option("--role", metavar="TEXT", help="Who held an office whose title contains these words.")
 @click.option("--on", "on", type=DateParam(), help="With --role: who held it on this date.")
+@click.option("--country", metavar="NAME", shell_complete=complete_actor,
+              help="With --role: only offices of this state or organization (a name, alias or id).")
 @output_options
 @click.pass_context
-def who(ctx, name, role, on, fmt, fields, pager):
+def who(ctx, name, role, on, country, fmt, fields, pager):
     """Show who someone (or a state or organization) was, or who held an office on a date.
 
     \b
@@ -217,6 +219,7 @@ def who(ctx, name, role, on, fmt, fields, pager):
       cwc who jfk --json | jq '.roles'
       cwc who --role premier --on 1960-06-01
       cwc who --role "secretary of state" --on 1962-10
+      cwc who --role "foreign minister" --country france --on 1956
 
     NAME is an id, a name or an alias, in any case and with or without accents; a close misspelling
     is accepted with a note on stderr. A name that fits several actors lists them (exit 1).
@@ -225,16 +228,23 @@ def who(ctx, name, role, on, fmt, fields, pager):
     """
     if bool(name) == bool(role):
         raise click.UsageError("give either a NAME or --role TEXT")
-    if on is not None and not role:
-        raise click.UsageError("--on goes with --role")
+    if (on is not None or country is not None) and not role:
+        raise click.UsageError("--on and --country go with --role")
     data = load(ctx)
     fmt_, term = _format(fmt)
     if role:
+        from cold_war_cli.world import country_names, names_country
+
         chosen = choose_fields(fields, records.TENURE_FIELDS) or records.TENURE_FIELDS
         holders = office_holders(data, role, on)
+        place = resolve(data, country) if country else None
+        if place is not None:
+            names = country_names(data, place.id)
+            holders = [t for t in holders if names_country(t.role.title, names)]
         if not holders:
             when = f" on {on.start}" if on and on.start == on.end else (f" in {on.start} to {on.end}" if on else "")
-            raise CwcError(f"nobody in this dataset held an office matching '{role}'{when}")
+            where = f" for {place.name}" if place else ""
+            raise CwcError(f"nobody in this dataset held an office matching '{role}'{where}{when}")
         render.emit(render.render_rows([records.tenure_row(t) for t in holders], chosen, fmt_, term), term, pager)
         return
     actor = resolve(data, name)
@@ -272,6 +282,36 @@ def show(ctx, event_id, fmt, fields, pager):
     else:
         text = render.render_event_detail(data, match, related_events(data, event), fmt_, term)
     render.emit(text, term, pager)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("when", metavar="DATE", type=DateParam())
+@click.option("--around", type=click.IntRange(min=0, max=3660), metavar="N",
+              help="Days before and after to look at (default 3 around a day, 0 around a month or longer).")
+@output_options
+@click.pass_context
+def at(ctx, when, around, fmt, fields, pager):
+    """The world on a date: who held office, what was going on, what came just before and after.
+
+    \b
+    Examples:
+      cwc at 1962-10-27
+      cwc at 'August 1961' --json | jq '.office[] | "\\(.name): \\(.title)"'
+      cwc at 1989-11-09 --around 7
+
+    DATE may have any precision cwc reads. Offices: the heads of state and government, foreign ministers
+    and party leaders of the United States, the Soviet Union, the United Kingdom, France, China and both
+    Germanys, of the other states in the events shown, and the heads of the UN and NATO. Disputed: events
+    shown whose date another source gives differently, with each claim and its source. A date with
+    nothing near it is not an error: the view says how far the nearest events are.
+    """
+    from cold_war_cli.world import default_around, world_at
+
+    if fields:
+        raise click.UsageError("--fields does not apply to cwc at (it shows sections)")
+    view = world_at(load(ctx), when, default_around(when) if around is None else around)
+    fmt_, term = _format(fmt)
+    render.emit(render.render_world(records.world_record(load(ctx), view), fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

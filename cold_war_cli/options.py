@@ -131,10 +131,12 @@ def filter_options(command):
                      help="Order by first or last day (then the other day, then id)."),
         click.option("--reverse", is_flag=True, help="Latest first."),
         click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N events."),
+        click.option("--disputed", is_flag=True, help="Only events whose date another source gives differently."),
     ])
 
 
-FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "sort", "reverse", "limit")
+FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "sort", "reverse", "limit",
+                 "disputed")
 
 
 def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
@@ -156,6 +158,7 @@ def _event_filter(data: Dataset, when: DayRange | None, params: dict) -> EventFi
         sort=params["sort"],
         reverse=params["reverse"],
         limit=params["limit"],
+        disputed=params["disputed"],
     )
 
 

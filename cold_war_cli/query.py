@@ -97,13 +97,14 @@ def actor_events(dataset: Dataset, actor: Actor) -> list[Event]:
 class EventFilter(Value):
     """What `cwc events` asks. Empty fields filter nothing."""
 
-    __slots__ = ("when", "strict", "actor_ids", "keywords", "tags", "sort", "reverse", "limit")
+    __slots__ = ("when", "strict", "actor_ids", "keywords", "tags", "sort", "reverse", "limit", "disputed")
 
     def __init__(self, when: DayRange | None = None, strict: bool = False, actor_ids: tuple[str, ...] = (),
                  keywords: tuple[str, ...] = (), tags: tuple[str, ...] = (), sort: str = "start",
-                 reverse: bool = False, limit: int | None = None):
+                 reverse: bool = False, limit: int | None = None, disputed: bool = False):
         self.when, self.strict, self.actor_ids, self.keywords = when, strict, actor_ids, keywords
         self.tags, self.sort, self.reverse, self.limit = tags, sort, reverse, limit
+        self.disputed = disputed  # only events whose date another source gives differently
 
 
 class EventMatch(Value):
@@ -163,6 +164,8 @@ def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
         if wanted.actor_ids and not all(a in event.actor_ids for a in wanted.actor_ids):
             continue
         if tags and not tags.issubset({fold(t) for t in event.tags}):
+            continue
+        if wanted.disputed and not event.alt_dates:
             continue
         if keywords and not all(k in haystacks.text(event) for k in keywords):
             continue

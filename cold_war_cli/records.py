@@ -146,3 +146,57 @@ def _flat_item(item) -> str:
     if item.get("locator"):
         return f"{item['id']} ({item['locator']})"
     return str(item.get("id", ""))
+
+
+# ------------------------------------------------------------------------------------------ cwc at
+
+WORLD_FLAT_FIELDS = ("section", "start", "end", "id", "title", "detail")
+
+
+def _brief(event: Event, days: int | None = None) -> dict:
+    row = {"id": event.id, "date": event.date, "label": event.label, "start": event.start.isoformat(),
+           "end": event.end.isoformat(), "title": event.title}
+    if days is not None:
+        row["days"] = days
+    return row
+
+
+def world_record(dataset: Dataset, view) -> dict:
+    """`cwc at` as one object: the date and window, the four sections, and the nearest events outside the window."""
+    return {
+        "date": {"start": view.when.start.isoformat(), "end": view.when.end.isoformat(),
+                 "precision": view.when.precision},
+        "window": {"start": view.window.start.isoformat(), "end": view.window.end.isoformat()},
+        "office": [{"place": place, "place_name": getattr(dataset.actor(place), "name", place),
+                    "actor": t.actor.id, "name": t.actor.name, "title": t.role.title, "start": t.role.start_text,
+                    "end": t.role.end_text, "sources": citations(dataset, t.role.citations)}
+                   for place, t in view.office],
+        "going_on": [_brief(e) for e in view.going_on],
+        "nearby": [_brief(n.event, n.days) for n in view.nearby],
+        "disputed": [{**_brief(e), "claims": [{"date": e.date, "note": "the date this chronology gives",
+                                               "sources": citations(dataset, e.citations)}]
+                      + [{"date": a.date, "note": a.note, "sources": citations(dataset, a.citations)}
+                         for a in e.alt_dates]} for e in view.disputed],
+        "nearest": {"before": _brief(view.nearest_before.event, view.nearest_before.days) if view.nearest_before
+                    else None,
+                    "after": _brief(view.nearest_after.event, view.nearest_after.days) if view.nearest_after
+                    else None},
+    }
+
+
+def world_rows(record: dict) -> list[dict]:
+    """The sections of `world_record` as flat rows (plain, CSV and NDJSON output), one per line of the view."""
+    rows = [{"section": "office", "start": o["start"], "end": o["end"] or "", "id": o["actor"], "title": o["title"],
+             "detail": o["name"]} for o in record["office"]]
+    rows += [{"section": "going_on", "start": e["start"], "end": e["end"], "id": e["id"], "title": e["title"],
+              "detail": e["label"] or e["date"]} for e in record["going_on"]]
+    rows += [{"section": "nearby", "start": e["start"], "end": e["end"], "id": e["id"], "title": e["title"],
+              "detail": f"{e['days']:+d} days" if e["days"] else "that day"} for e in record["nearby"]]
+    rows += [{"section": "disputed", "start": c["date"], "end": "", "id": e["id"], "title": e["title"],
+              "detail": f"{c['note'] or ''} ({flat(c['sources'])})".strip()} for e in record["disputed"]
+             for c in e["claims"]]
+    if not record["going_on"] and not record["nearby"]:  # say how far the nearest events are
+        rows += [{"section": f"nearest_{side}", "start": e["start"], "end": e["end"], "id": e["id"],
+                  "title": e["title"], "detail": f"{e['days']:+d} days"}
+                 for side, e in record["nearest"].items() if e]
+    return rows

@@ -127,6 +127,53 @@ def _rows_table(rows: list[dict], fields: tuple[str, ...], title: str | None):
     return table
 
 
+def render_world(record: dict, fmt: str, terminal: Terminal) -> str:
+    """`cwc at`: one JSON object; flat rows (a `section` column) in plain, CSV and NDJSON; sections on a terminal."""
+    if fmt == "json":
+        return json.dumps(record, ensure_ascii=False, indent=2 if terminal.is_tty else None) + "\n"
+    if fmt != "table":
+        return render_rows(records.world_rows(record), records.WORLD_FLAT_FIELDS, fmt, terminal)
+    return _rich(terminal, lambda: _world_sections(record))
+
+
+def _world_sections(record: dict) -> list:
+    from rich.text import Text
+
+    day = record["date"]
+    span = day["start"] if day["start"] == day["end"] else f"{day['start']} to {day['end']}"
+    parts = [Text(f"The world on {span}", style="bold")]
+    offices = [{"place": o["place_name"], "office": o["title"], "holder": o["name"],
+                "term": f"{o['start']} to {o['end'] or 'later'}"} for o in record["office"]]
+    sections = [
+        ("Who held office", offices, ("place", "office", "holder", "term")),
+        ("Going on", [{"date": e["label"] or records.display_date_text(e["date"]), "event": e["title"],
+                       "id": e["id"]} for e in record["going_on"]], ("date", "event", "id")),
+        ("Just before and just after", [{"when": "that day" if e["days"] == 0 else f"{e['days']:+d} days",
+                                         "date": e["label"] or records.display_date_text(e["date"]),
+                                         "event": e["title"], "id": e["id"]} for e in record["nearby"]],
+         ("when", "date", "event", "id")),
+        ("Disputed", [{"event": e["title"], "claimed": c["date"], "note": c["note"] or "",
+                       "sources": records.flat(c["sources"])} for e in record["disputed"] for c in e["claims"]],
+         ("event", "claimed", "note", "sources")),
+    ]
+    for title, rows, fields in sections:
+        if rows:
+            parts.append(_rows_table(rows, fields, title))
+    if not any(rows for _, rows, _ in sections[1:]):
+        parts.append(Text(visible(nothing_near(record)), style="dim"))
+    return parts
+
+
+def nothing_near(record: dict) -> str:
+    """What to say when no event falls in the window: how far the nearest ones are."""
+    found = []
+    for side in ("before", "after"):
+        event = record["nearest"][side]
+        if event:
+            found.append(f"{abs(event['days'])} days {side}: {event['title']} ({event['date']})")
+    return "No event in the dataset within these dates. Nearest: " + ("; ".join(found) if found else "none") + "."
+
+
 def render_counts(rows: list[dict], fields: tuple[str, ...], fmt: str, terminal: Terminal) -> str:
     """Counted keys (last field is the count): a horizontal bar chart in a table, plain data otherwise."""
     if fmt != "table" or not rows:
