@@ -10,6 +10,8 @@ import json
 import os
 from datetime import date, datetime, timedelta, timezone
 
+from cold_war_cli.text import inert, inert_url
+
 EXPORT_FORMATS = ("ics", "timelinejs", "csv", "markdown")
 ICS_UID_DOMAIN = "cold-war-cli"
 
@@ -71,7 +73,7 @@ def _describe(record: dict) -> str:
         if source["locator"]:
             cited += f", {source['locator']}"
         if source["url"]:
-            cited += f" <{source['url']}>"
+            cited += f" <{inert_url(source['url'])}>"
         lines.append(f"Source: {cited}")
     return "\n".join(lines)
 
@@ -106,7 +108,7 @@ def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)"
             lines.append("CATEGORIES:" + ",".join(ics_escape(tag) for tag in record["tags"]))
         urls = [s["url"] for s in record["sources"] if s["url"]]
         if urls:
-            lines.append(f"URL:{urls[0]}")
+            lines.append(f"URL:{inert_url(urls[0])}")  # a URI value: percent-encoded, never a line break
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) + "\r\n" for line in lines)
@@ -176,6 +178,7 @@ def _slide_text(record: dict) -> str:
 
 def _md(text: str) -> str:
     """Escape the characters Markdown would read as formatting."""
+    text = inert(text)
     for ch in "\\`*_[]<>#|":
         text = text.replace(ch, "\\" + ch)
     return " ".join(text.split())
@@ -198,7 +201,7 @@ def to_markdown(records: list[dict], title: str = "Cold War chronology") -> str:
         for source in record["sources"]:
             cited = _md(source["title"] or source["id"])
             if source["url"]:
-                cited = f"[{cited}]({source['url']})"
+                cited = f"[{cited}]({inert_url(source['url']).replace('(', '%28').replace(')', '%29')})"
             if source["locator"]:
                 cited += f", {_md(source['locator'])}"
             out.append(f"- Source: {cited}")

@@ -15,7 +15,7 @@ from cold_war_cli import records
 from cold_war_cli.models import Actor, Dataset
 from cold_war_cli.query import EventMatch
 from cold_war_cli.terminal import Terminal
-from cold_war_cli.text import visible
+from cold_war_cli.text import inert, visible
 
 FORMATS = ("table", "plain", "json", "nl", "csv")
 PARTIAL_MARK = "≈"
@@ -249,7 +249,7 @@ def _csv(rows: list[list[str]], header: tuple[str, ...] = records.CSV_FIELDS) ->
     # RFC 4180 line ends: with them the writer quotes any field holding a CR or LF, so a record never splits.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[inert(cell) for cell in row] for row in rows])  # nothing that could drive a terminal
     return out.getvalue()
 
 

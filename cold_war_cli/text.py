@@ -37,3 +37,18 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def inert(text: str) -> str:
+    """Text that cannot drive a terminal, for formats that keep line breaks (CSV, Markdown): control characters
+    other than tab and line breaks, and bidi controls, become visible escapes. (The loader refuses all of these in a
+    dataset; this is the second line of defence.)"""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if (ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc") and ch not in "\t\n\r" else ch
+                   for ch in text)
+
+
+def inert_url(url: str) -> str:
+    """A URL that cannot break a line or drive a terminal: spaces and control characters percent-encoded."""
+    return "".join("".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+                   if ch.isspace() or ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc" else ch for ch in url)

@@ -15,7 +15,7 @@ import pytest
 from rich.cells import cell_len
 
 from cold_war_cli import decode, schema
-from cold_war_cli.text import visible
+from cold_war_cli.text import inert, visible
 from tests.conftest import MINI
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colours and bold cwc itself writes
@@ -409,6 +409,8 @@ def let_control_characters_load(monkeypatch) -> None:
     still escape them on its own, so that no single check stands between a data file and the terminal."""
     monkeypatch.setenv("CWC_NO_CACHE", "1")  # a snapshot of what the real loader refuses must not outlive the test
     monkeypatch.setattr(schema, "CONTROL", re.compile("(?!)"))
+    monkeypatch.setattr(schema, "URL", re.compile(".*", re.S))  # a URL with a line break in it, too
+    monkeypatch.setattr(decode, "URL", re.compile(".*", re.S))
     monkeypatch.setattr(decode, "_CONTROL", re.compile(b"(?!)"))
 
 
@@ -509,18 +511,19 @@ def test_nl_is_one_hostile_event_per_line(run, hostile):
     assert {r["id"]: r["title"] for r in rows}["hostile-controls"] == f"T {HOSTILE['controls']} end"
 
 
-def test_csv_round_trips_with_one_row_per_event(run, hostile):
+def test_csv_keeps_one_row_per_event_and_escapes_terminal_controls(run, hostile):
     result = run("events", "--on", "1962-10", "--csv", data=hostile)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert [r["id"] for r in rows if r["id"].startswith("hostile-")] == HOSTILE_IDS
     by_id = {r["id"]: r for r in rows}
-    for key, text in HOSTILE.items():
+    for key, text in HOSTILE.items():  # line breaks and tabs kept (quoted); what drives a terminal escaped
         row = by_id[f"hostile-{key}"]
-        assert row["title"] == f"T {text} end"
-        assert row["summary"] == f"S {text}"
-        assert row["places"] == f"P {text}"
-        assert row["tags"] == f"tag {text}"
+        assert row["title"] == inert(f"T {text} end")
+        assert row["summary"] == inert(f"S {text}")
+        assert row["places"] == inert(f"P {text}")
+        assert row["tags"] == inert(f"tag {text}")
+        assert not RAW_CONTROL.search(row["title"].replace("\t", "").replace("\r", "").replace("\n", ""))
 
 
 def test_csv_quotes_a_lone_carriage_return(run, write_dataset, monkeypatch):
@@ -533,7 +536,7 @@ def test_csv_quotes_a_lone_carriage_return(run, write_dataset, monkeypatch):
     assert [r[8] for r in rows if r[0] == "cuban-revolution-victory"] == ["Batista\rflees"]
 
 
-def test_who_json_and_csv_keep_hostile_actor_text(run, hostile):
+def test_who_json_keeps_and_csv_escapes_hostile_actor_text(run, hostile):
     for key, text in HOSTILE.items():
         record = json.loads(run("who", f"actor-{key}", "--json", data=hostile).stdout)
         assert record["name"] == f"A {text}"
@@ -542,7 +545,7 @@ def test_who_json_and_csv_keep_hostile_actor_text(run, hostile):
         assert record["summary"] == f"About {text}"
         rows = list(csv.DictReader(io.StringIO(run("who", f"actor-{key}", "--csv", data=hostile).stdout, newline="")))
         assert [r["id"] for r in rows] == [f"hostile-{key}"]
-        assert rows[0]["title"] == f"T {text} end"
+        assert rows[0]["title"] == inert(f"T {text} end")  # CSV escapes what could drive a terminal
 
 
 def test_show_json_keeps_hostile_text(run, hostile):
@@ -577,9 +580,10 @@ def test_markdown_export_keeps_text_literal(run, hostile):
     assert len(headings) == 9  # 8 hostile events and the 1960s trend
     body = _unmarkdown(result.stdout)
     for key, text in HOSTILE.items():
-        flat = " ".join(f"T {text} end".split())
+        flat = " ".join(inert(f"T {text} end").split())
         assert any(flat in _unmarkdown(h) for h in headings), (key, flat)
-        assert " ".join(f"S {text}".split()) in body
+        assert " ".join(inert(f"S {text}").split()) in body
+    assert not RAW_CONTROL.search(result.stdout.replace("\n", ""))
     assert "[bold]" not in result.stdout  # brackets are escaped, so no link or markup syntax survives
     assert "\\[bold\\]" in result.stdout
 
@@ -605,6 +609,18 @@ def test_ics_export_round_trips_printable_text(run, hostile, key):
     assert f"T {HOSTILE[key]} end" in [_ics_unescape(s) for s in summaries]
     calendar = Calendar.from_ical(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text))
     assert f"T {HOSTILE[key]} end" in [str(e.get("SUMMARY")) for e in calendar.walk("VEVENT")]
+
+
+def test_urls_cannot_add_a_line_to_an_ics_file_or_break_a_markdown_link(run, write_dataset, monkeypatch):
+    let_control_characters_load(monkeypatch)
+    raw = mini_raw()
+    raw["sources"][0]["url"] = "https://history.state.gov/x\r\nATTENDEE:mailto:evil@example.org (a) b"
+    path = write_dataset(raw)
+    ics = run("export", "ics", data=path, env={"SOURCE_DATE_EPOCH": "0"}).stdout_bytes.decode("utf-8")
+    assert not [line for line in ics.split("\r\n") if line.startswith("ATTENDEE")]
+    assert "x%0D%0AATTENDEE:mailto:evil@example.org%20(a)%20b" in ics.replace("\r\n ", "")
+    markdown = run("export", "markdown", data=path).stdout
+    assert "(https://history.state.gov/x%0D%0AATTENDEE:mailto:evil@example.org%20%28a%29%20b)" in markdown
 
 
 def test_ics_export_has_no_raw_control_characters(run, hostile):
@@ -655,7 +671,7 @@ def test_plain_who_and_show_are_one_record_per_line(run, hostile):
 def test_show_and_who_in_csv_and_nl_keep_one_record(run, hostile, key):
     text = HOSTILE[key]
     rows = list(csv.DictReader(io.StringIO(run("show", f"hostile-{key}", "--csv", data=hostile).stdout, newline="")))
-    assert len(rows) == 1 and rows[0]["title"] == f"T {text} end" and rows[0]["places"] == f"P {text}"
+    assert len(rows) == 1 and rows[0]["title"] == inert(f"T {text} end") and rows[0]["places"] == inert(f"P {text}")
     lines = run("show", f"hostile-{key}", "--nl", data=hostile).stdout.split("\n")
     assert len(lines) == 2 and lines[1] == ""
     assert json.loads(lines[0])["notes"] == [f"N {text}"]
