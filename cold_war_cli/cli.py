@@ -219,7 +219,7 @@ def who(ctx, name, role, on, country, fmt, fields, pager):
       cwc who jfk --json | jq '.roles'
       cwc who --role premier --on 1960-06-01
       cwc who --role "secretary of state" --on 1962-10
-      cwc who --role "foreign minister" --country france --on 1956
+      cwc who --role "foreign minister" --country france --on 1962-10-27
 
     NAME is an id, a name or an alias, in any case and with or without accents; a close misspelling
     is accepted with a note on stderr. A name that fits several actors lists them (exit 1).

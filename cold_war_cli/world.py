@@ -26,7 +26,7 @@ KEY_OFFICES = ("president of", "prime minister of", "premier of", "chancellor of
                "secretary of state", "foreign minister", "foreign secretary", "minister of foreign affairs",
                "secretary-general of the united nations", "acting secretary-general of the united nations",
                "secretary general of nato", "head of state")
-_LEADING_ADJECTIVE = re.compile(r"^(?:us|u\.s\.|soviet|british|french|chinese|west german|east german)\s+")
+_LEADING_ADJECTIVE = re.compile(r"^(?:us|u s|soviet|british|french|chinese|west german|east german)\s+")
 
 
 class Nearby(Value):
@@ -54,9 +54,15 @@ def default_around(when: DayRange) -> int:
     return 3 if when.precision == "day" else 0
 
 
+_FOLDED_OFFICES: tuple[str, ...] = ()
+
+
 def is_key_office(title: str) -> bool:
+    global _FOLDED_OFFICES
+    if not _FOLDED_OFFICES:  # folded as titles are ("people's" is "peoples", "secretary-general" two words)
+        _FOLDED_OFFICES = tuple(fold(office) for office in KEY_OFFICES)
     folded = _LEADING_ADJECTIVE.sub("", fold(title))
-    return folded.startswith(KEY_OFFICES)
+    return folded.startswith(_FOLDED_OFFICES)
 
 
 def country_names(dataset: Dataset, actor_id: str) -> tuple[str, ...]:

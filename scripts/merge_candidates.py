@@ -5,7 +5,8 @@
 
 A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the dataset's format (README, "The
 dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}, "actors": {id: {field: new
-value}}} (an actor's `roles`, `sources`, `born` and `died`). New sources and actors are added
+value}}} (an actor's `roles`, `sources`, `born` and `died`). A candidate file may also add terms of office to
+existing actors: {"actor_roles": {id: [role, ...]}}. New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -94,6 +95,15 @@ def main(argv: list[str] | None = None) -> int:
             events[event["id"]] = event
             data["events"].append(event)
             added["events"] += 1
+
+    for path, content in candidates:  # terms of office to add to existing actors: {"actor_roles": {id: [role]}}
+        for actor_id, roles in content.get("actor_roles", {}).items():
+            cited = {c["id"] for role in roles for c in role.get("sources", [])}
+            if actor_id not in actors or cited - set(sources):
+                problems.append(f"{path}: actor '{actor_id}' unknown, or its new terms cite unknown sources; left out")
+                continue
+            actors[actor_id].setdefault("roles", []).extend(roles)
+            added["changed actors"] += 1
 
     for line in problems:
         print(line, file=sys.stderr)

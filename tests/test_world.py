@@ -27,8 +27,9 @@ def test_27_october_1962_who_held_office():
     found = holders(view("1962-10-27"))
     assert found["usa"] >= {"kennedy", "rusk"}
     assert found["ussr"] >= {"khrushchev", "brezhnev", "gromyko"}  # party leader and premier; head of state
-    assert "macmillan" in found["uk"] and "de-gaulle" in found["france"]
-    assert found["prc"] >= {"mao", "zhou-enlai"}
+    assert "macmillan" in found["uk"] and found["france"] >= {"de-gaulle", "pompidou"}
+    assert found["prc"] >= {"mao", "zhou-enlai", "liu-shaoqi"}
+    assert "u-thant" in found["un"] and "stikker" in found["nato"]  # U Thant still acting Secretary-General
     assert "adenauer" in found["west-germany"] and "ulbricht" in found["east-germany"]
     assert "castro" in found["cuba"]  # a state of the events on screen
     assert "chiang-kai-shek" not in found.get("prc", set())  # 'Republic of China' is not the PRC
