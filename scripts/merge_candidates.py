@@ -6,7 +6,8 @@
 A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the dataset's format (README, "The
 dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}, "actors": {id: {field: new
 value}}} (an actor's `roles`, `sources`, `born` and `died`). A candidate file may also add terms of office to
-existing actors: {"actor_roles": {id: [role, ...]}}. New sources and actors are added
+existing actors: {"actor_roles": {id: [role, ...]}}, and a fixes file may date sources: {"sources_issued": {id:
+"YYYY[-MM[-DD]]"}}. New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -30,12 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--fixes", action="store_true", help="the files change existing events")
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--data", type=Path, default=DATA, help="the dataset to merge into (default: the shipped one)")
     args = parser.parse_args(argv)
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data = json.loads(args.data.read_text(encoding="utf-8"))
     sources = {s["id"]: s for s in data["sources"]}
     actors = {a["id"]: a for a in data["actors"]}
     events = {e["id"]: e for e in data["events"]}
-    added = {"sources": 0, "actors": 0, "events": 0, "changed": 0, "changed actors": 0}
+    added = {"sources": 0, "actors": 0, "events": 0, "changed": 0, "changed actors": 0, "changed sources": 0}
     problems: list[str] = []
 
     def take(kind: str, store: dict, record: dict, origin: str) -> None:
@@ -71,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 actors[actor_id].update(change)
                 added["changed actors"] += 1
+            for source_id, issued in content.get("sources_issued", {}).items():  # a source's date of issue
+                if source_id in sources and not sources[source_id].get("issued"):
+                    sources[source_id]["issued"] = issued
+                    added["changed sources"] += 1
+                else:
+                    problems.append(f"{path}: source '{source_id}' unknown or already dated; left unchanged")
             for event_id, change in content.get("events", {}).items():
                 if event_id not in events:
                     problems.append(f"{path}: no event '{event_id}' to change")
@@ -108,9 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     print(f"added {added['sources']} sources, {added['actors']} actors and {added['events']} events; "
-          f"changed {added['changed']} events and {added['changed actors']} actors", file=sys.stderr)
+          f"changed {added['changed']} events, {added['changed actors']} actors and {added['changed sources']} "
+          "sources", file=sys.stderr)
     if not args.dry_run:
-        DATA.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        args.data.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -23,3 +23,40 @@ merge = _script("merge_candidates")
 def test_minimums_follow_the_breadth_issues():
     assert [coverage.minimum(y) for y in (1945, 1952, 1953, 1964, 1965, 1988, 1989, 1990, 1991)] == \
            [25, 25, 45, 45, 25, 25, 60, 40, 45]
+
+
+def _write(path, content):
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return path
+
+
+def test_merging_adds_what_it_can_and_reports_the_rest(tmp_path, mini_raw, capsys):
+    from cold_war_cli.dataset import problems
+
+    data = _write(tmp_path / "events.json", mini_raw)
+    new = {"id": "new-event", "date": "1961-08-13", "title": "A new event", "summary": "Something happened.",
+           "actors": ["kennedy"], "sources": [{"id": "oh-milestones", "locator": "1953-1960/berlin-crises"}]}
+    candidates = _write(tmp_path / "c.json", {"sources": [], "actors": [], "events": [
+        new, dict(new, id=mini_raw["events"][0]["id"]), dict(new, id="ghost-actor", actors=["nobody"])]})
+    merge.main([str(candidates), "--data", str(data)])
+    report = capsys.readouterr().err
+    merged = json.loads(data.read_text(encoding="utf-8"))
+    ids = [e["id"] for e in merged["events"]]
+    assert "new-event" in ids and "ghost-actor" not in ids and ids.count(mini_raw["events"][0]["id"]) == 1
+    assert "is taken" in report and "unknown actor 'nobody'" in report and "added 0 sources, 0 actors and 1 events" in report
+    assert problems(data) == []
+
+
+def test_fixes_change_events_actors_and_source_dates_and_dry_run_writes_nothing(tmp_path, mini_raw):
+    data = _write(tmp_path / "events.json", mini_raw)
+    event_id = mini_raw["events"][0]["id"]
+    fixes = _write(tmp_path / "f.json", {"events": {event_id: {"aliases": ["Another name"]}},
+                                         "actors": {"kennedy": {"born": "1917-05-29"}},
+                                         "sources_issued": {"narrative": "2026"}})
+    before = data.read_text(encoding="utf-8")
+    merge.main(["--fixes", "--dry-run", str(fixes), "--data", str(data)])
+    assert data.read_text(encoding="utf-8") == before
+    merge.main(["--fixes", str(fixes), "--data", str(data)])
+    merged = json.loads(data.read_text(encoding="utf-8"))
+    assert next(e for e in merged["events"] if e["id"] == event_id)["aliases"] == ["Another name"]
+    assert next(a for a in merged["actors"] if a["id"] == "kennedy")["born"] == "1917-05-29"
