@@ -129,7 +129,7 @@ class _Haystacks:
 
     def text(self, event: Event) -> str:
         if event.id not in self.cache:
-            parts = [fold(event.title), fold(event.summary)]
+            parts = [fold(event.title), *(fold(alias) for alias in event.aliases), fold(event.summary)]
             parts += [self._tag(tag) for tag in event.tags]
             parts += [self._actor(actor_id) for actor_id in event.actor_ids]
             self.cache[event.id] = " " + " | ".join(parts) + " "

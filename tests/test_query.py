@@ -131,7 +131,7 @@ def test_searchable_text_folds_every_part_apart_with_shared_parts_folded_once():
     haystacks = _Haystacks(data)
     for event in data.events:
         names = [n for a in event.actor_ids for n in (data.actors[a].names if a in data.actors else (a,))]
-        parts = [event.title, event.summary, *event.tags, *names]
+        parts = [event.title, *event.aliases, event.summary, *event.tags, *names]
         assert haystacks.text(event) == " " + " | ".join(fold(p) for p in parts) + " "
     assert set(haystacks.actors) == {a for e in data.events for a in e.actor_ids}
     assert set(haystacks.tags) == {t for e in data.events for t in e.tags}

@@ -208,3 +208,13 @@ def test_every_dataset_date_is_in_the_grammar():
         parse_edtf(event.date)
         for alt in event.alt_dates:
             parse_edtf(alt.date)
+
+
+@pytest.mark.parametrize("name, event_id", [("Black Saturday", "u2-shot-down-over-cuba"),
+                                            ("Operation Ajax", "iran-coup-mosaddeq-overthrown"),
+                                            ("Caribbean Crisis", "cuban-missile-crisis"),
+                                            ("Desert Storm", "gulf-war"), ("Playa Giron", "bay-of-pigs-invasion")])
+def test_events_are_found_by_the_names_people_know_them_by(name, event_id):
+    assert name in EVENTS[event_id].aliases or fold(name) in map(fold, EVENTS[event_id].aliases)
+    found = select_events(DATA, EventFilter(keywords=tuple(name.split())))
+    assert event_id in {m.event.id for m in found}
