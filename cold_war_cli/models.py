@@ -123,7 +123,7 @@ class Event(Value):
 class Dataset:
     __slots__ = ("path", "schema_version", "sources", "actors", "events")
 
-    def __init__(self, path: str, schema_version: int, sources: dict[str, Source] | None = None,
+    def __init__(self, path: str, schema_version: int, sources: Mapping[str, Source] | None = None,
                  actors: Mapping[str, Actor] | None = None, events: list[Event] | None = None):
         self.path, self.schema_version = path, schema_version
         self.sources = {} if sources is None else sources
