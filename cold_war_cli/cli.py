@@ -309,9 +309,10 @@ def at(ctx, when, around, fmt, fields, pager):
 
     if fields:
         raise click.UsageError("--fields does not apply to cwc at (it shows sections)")
-    view = world_at(load(ctx), when, default_around(when) if around is None else around)
+    data = load(ctx)
+    view = world_at(data, when, default_around(when) if around is None else around)
     fmt_, term = _format(fmt)
-    render.emit(render.render_world(records.world_record(load(ctx), view), fmt_, term), term, pager)
+    render.emit(render.render_world(records.world_record(data, view), fmt_, term), term, pager)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

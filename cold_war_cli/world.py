@@ -54,13 +54,10 @@ def default_around(when: DayRange) -> int:
     return 3 if when.precision == "day" else 0
 
 
-_FOLDED_OFFICES: tuple[str, ...] = ()
+_FOLDED_OFFICES = tuple(fold(office) for office in KEY_OFFICES)  # as titles fold: "people's" is "peoples"
 
 
 def is_key_office(title: str) -> bool:
-    global _FOLDED_OFFICES
-    if not _FOLDED_OFFICES:  # folded as titles are ("people's" is "peoples", "secretary-general" two words)
-        _FOLDED_OFFICES = tuple(fold(office) for office in KEY_OFFICES)
     folded = _LEADING_ADJECTIVE.sub("", fold(title))
     return folded.startswith(_FOLDED_OFFICES)
 
