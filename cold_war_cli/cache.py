@@ -444,15 +444,17 @@ def open_snapshot(name: str) -> Snapshot | None:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
-            return None
+            raise Damaged("not a regular file")
         if info.st_size < WHOLE_BELOW:
             with os.fdopen(fd, "rb", buffering=0) as handle:
+                fd = None  # the handle owns it now, and closes it
                 raw = handle.readall()  # for the shipped dataset: one read
             snapshot = _read(lambda offset, length: raw[offset : offset + length], len(raw))
         else:
             snapshot = _read(lambda offset, length: os.pread(fd, length, offset), info.st_size)  # fd stays open
     except (OSError, ValueError, Damaged):
+        if fd is not None:
+            os.close(fd)
         return None
     try:
         os.utime(path)  # most recently used: kept longest

@@ -130,7 +130,7 @@ def _rows_table(rows: list[dict], fields: tuple[str, ...], title: str | None):
 def render_world(record: dict, fmt: str, terminal: Terminal) -> str:
     """`cwc at`: one JSON object; flat rows (a `section` column) in plain, CSV and NDJSON; sections on a terminal."""
     if fmt == "json":
-        return json.dumps(record, ensure_ascii=False, indent=2 if terminal.is_tty else None) + "\n"
+        return json_object(record, terminal)
     if fmt != "table":
         return render_rows(records.world_rows(record), records.WORLD_FLAT_FIELDS, fmt, terminal)
     return _rich(terminal, lambda: _world_sections(record))
