@@ -69,11 +69,15 @@ class _Reader:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(where, f"field '{key}' must be a non-empty string, found {_kind(value)}")
+        self.characters(value, key, where)
+        return value
+
+    def characters(self, value: str, key: str, where: str) -> None:
+        """Refuse what a string may not hold: a lone surrogate, a control character."""
         if not _encodable(value):
             self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
         if CONTROL.search(value):
             self.problem(where, f"field '{key}' holds a control character ({_control(value)})")
-        return value
 
     def url(self, record: dict, key: str, where: str) -> str | None:
         value = self.text(record, key, where, required=False)
@@ -85,11 +89,8 @@ class _Reader:
         value = record.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(where, f"field '{key}' must be a list of non-empty strings")
-        if not all(_encodable(v) for v in value):
-            self.problem(where, f"field '{key}' holds a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
         for v in value:
-            if CONTROL.search(v):
-                self.problem(where, f"field '{key}' holds a control character ({_control(v)})")
+            self.characters(v, key, where)
         return tuple(value)
 
     def slug(self, record: dict, where: str) -> str:
