@@ -35,6 +35,8 @@ from cold_war_cli.query import (
 )
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
+EXPORT_FORMATS = ("ics", "timelinejs", "csv", "markdown", "html", "bibtex", "ris", "csl-json")
+CITATION_STYLES = ("chicago", "apa", "mla")
 
 
 def one_line(message: str) -> str:
@@ -439,11 +441,13 @@ def stats(ctx, by, fmt, fields, pager, **filters):
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("export_format", metavar="FORMAT", type=click.Choice(("ics", "timelinejs", "csv", "markdown")))
+@click.argument("export_format", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
 @filter_options
 @click.option("-o", "--output", "output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--style", type=click.Choice(CITATION_STYLES), default="chicago", show_default=True,
+              help="Citation style of the markdown export's footnotes.")
 @click.pass_context
-def export(ctx, export_format, output, **filters):
+def export(ctx, export_format, output, style, **filters):
     """Export events for other tools: ics (calendars), timelinejs, csv or markdown.
 
     \b
@@ -465,7 +469,16 @@ def export(ctx, export_format, output, **filters):
     elif export_format == "timelinejs":
         text = exports.to_timelinejs(rows)
     elif export_format == "markdown":
-        text = exports.to_markdown(rows)
+        text = exports.to_markdown(rows, data=data, style=style)
+    elif export_format == "html":
+        from cold_war_cli import html_page
+
+        text = html_page.to_html(data, matches)
+    elif export_format in ("bibtex", "ris", "csl-json"):
+        from cold_war_cli import bibliography
+
+        write = {"bibtex": bibliography.to_bibtex, "ris": bibliography.to_ris, "csl-json": bibliography.to_csl_json}
+        text = write[export_format](data, matches)
     else:
         text = render.render_events(data, matches, "csv", terminal.detect())
     if output is None:

@@ -184,7 +184,7 @@ def _md(text: str) -> str:
     return " ".join(text.split())
 
 
-def to_markdown(records: list[dict], title: str = "Cold War chronology") -> str:
+def to_markdown(records: list[dict], title: str = "Cold War chronology", data=None, style: str | None = None) -> str:
     from cold_war_cli.records import display_date_text
 
     out = [f"# {_md(title)}", ""]
