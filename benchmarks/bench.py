@@ -389,6 +389,73 @@ def bench_scale(sizes: list[int], repeat: int, big_repeat: int, jq: str) -> list
 # -------------------------------------------------------------------------------------------------- main
 
 
+# The access paths of issue #14 at one size, warm, each against the jq program that answers the same question
+# from the same file: name, goal (max ratio cwc/jq), cwc argv (after --data FILE), jq program, extra jq flags.
+PATH_CASES = [
+    ("search berlin", 0.05, ["search", "berlin", "--json"],
+     '[.events[] | select((.title + " " + .summary) | test("berlin"; "i"))] | .[:20]', []),
+    ("events -k berlin", 0.05, ["events", "-k", "berlin", "--json"],
+     '[.events[] | select((.title + " " + .summary) | test("\\bberlin"; "i"))]', []),
+    ("events --actor khrushchev", 0.05, ["events", "--actor", "khrushchev", "--json"],
+     '[.events[] | select(.actors | index("khrushchev"))]', []),
+    ("show ID", 0.05, ["show", "vienna-summit-s7", "--json"], '.events[] | select(.id == "vienna-summit-s7")', []),
+    ("who khrushchev", 0.05, ["who", "khrushchev", "--json"],
+     '{actor: (.actors[] | select(.id == "khrushchev")), events: [.events[] | select(.actors | index("khrushchev"))]}',
+     []),
+    ("today --date 10-27", 0.05, ["today", "--date", "10-27", "--json"],
+     '[.events[] | select(.date | test("^[0-9]{4}-10-27"))]', []),
+    ("dates 1959-1961", 0.1, ["events", "--from", "1959", "--to", "1961", "--json"],
+     '[.events[] | select(.date >= "1959" and .date < "1962")]', []),
+    ("stats by year", 0.1, ["stats", "--json"], '[.events[] | .date[:4]] | group_by(.) | map({year: .[0], count: length})',
+     []),
+    ("tags", 0.1, ["tags", "--json"], '[.events[] | .tags[]?] | group_by(.) | map({tag: .[0], count: length})', []),
+    ("events --json (all)", 1.0, ["events", "--json"], ".events", []),
+    ("events --nl (all)", 1.0, ["events", "--nl"], ".events[]", ["-c"]),
+    ("events --csv (all)", 1.0, ["events", "--csv"], '.events[] | [.id, .date, .title, .summary] | @csv', ["-r"]),
+    ("export ics (all)", 1.0, ["export", "ics"], '.events[] | "BEGIN:VEVENT\\nSUMMARY:\\(.title)\\nEND:VEVENT"', ["-r"]),
+    ("table (all)", 2.0, ["events", "--table"], ".events", []),
+]
+
+
+def bench_paths(size: int, repeat: int, jq: str) -> list[dict]:
+    """Every access path of #14 on a warm database of `size` events, alternating with jq on the same file."""
+    path = dataset(size)
+    env = base_env()
+    env["COLUMNS"] = "120"
+    print(f"\n== paths: {size:,} events ({path.stat().st_size / 1e6:.0f} MB), warm; medians of {repeat}; "
+          f"peak memory on one run each")
+    warm = run(CWC + ["--data", str(path), "events", "--on", "1961", "--json"], env)
+    if problem := check(warm, "cwc warm-up"):
+        print(f"   {problem}")
+        return []
+    rows = []
+    print(f"   {'case':<28}{'cwc':>9}{'jq':>9}{'ratio':>8}{'goal':>7}   cwc / jq peak MB")
+    for name, goal, argv, program, flags in PATH_CASES:
+        cwc_argv = CWC + ["--data", str(path), *argv]
+        jq_argv = [jq, *flags, program, str(path)]
+        cwc_runs, jq_runs = [], []
+        problem = None
+        for _ in range(repeat):
+            cwc_runs.append(run(cwc_argv, env))
+            jq_runs.append(run(jq_argv, env))
+            problem = check(cwc_runs[-1], "cwc") or check(jq_runs[-1], "jq")
+            if problem:
+                break
+        if problem:
+            print(f"   {name:<28}{problem}")
+            continue
+        rss_c = run(cwc_argv, env, memory=True).rss_kb / 1024
+        rss_j = run(jq_argv, env, memory=True).rss_kb / 1024
+        c = summary([r.seconds for r in cwc_runs])
+        j = summary([r.seconds for r in jq_runs])
+        ratio = c["median"] / j["median"]
+        print(f"   {name:<28}{ms(c['median']):>9}{ms(j['median']):>9}{ratio:>7.2f}x{f'{goal}x':>7}  "
+              f"{verdict(ratio, goal)}   {rss_c:.0f} / {rss_j:.0f}")
+        rows.append({"case": name, "goal": goal, "cwc_s": c, "jq_s": j, "ratio": ratio, "cwc_rss_mb": rss_c,
+                     "jq_rss_mb": rss_j, "cwc": argv, "jq": [*flags, program]})
+    return rows
+
+
 def machine() -> dict:
     def out(argv: list[str], env: dict[str, str] | None = None) -> str | None:
         try:
@@ -440,7 +507,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="alternating pairs per startup case, and per scale size below 1M (default 15)")
     parser.add_argument("--scale-repeat", type=int, help="pairs per scale size below 1M (default: --repeat)")
     parser.add_argument("--big-repeat", type=int, default=3, help="pairs per scale size of 1M or more (default 3)")
-    parser.add_argument("--cases", default="startup,scale", help="startup, scale or both (default startup,scale)")
+    parser.add_argument("--cases", default="startup,scale",
+                        help="startup, scale, paths, or several with commas (default startup,scale)")
+    parser.add_argument("--paths-size", type=int, default=100_000, help="events for the paths cases (default 100000)")
     parser.add_argument("--sizes", default="10000,100000", help="scale sizes (default 10000,100000)")
     parser.add_argument("--jq", default=shutil.which("jq") or "jq", help="the jq to compare with")
     parser.add_argument("--json", metavar="OUT", help="also write every figure to this JSON file")
@@ -463,8 +532,8 @@ def main(argv: list[str] | None = None) -> int:
             if old != CACHE:
                 shutil.rmtree(old, ignore_errors=True)
     cases = {c.strip() for c in args.cases.split(",") if c.strip()}
-    if not cases <= {"startup", "scale"}:
-        parser.error(f"unknown case group(s): {', '.join(sorted(cases - {'startup', 'scale'}))}")
+    if not cases <= {"startup", "scale", "paths"}:
+        parser.error(f"unknown case group(s): {', '.join(sorted(cases - {'startup', 'scale', 'paths'}))}")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if args.repeat < 1 or args.big_repeat < 1:
         parser.error("repeats must be 1 or more")
@@ -489,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which(args.jq) is None:
             parser.error(f"jq not found: {args.jq}")
         report["scale"] = bench_scale(sizes, args.scale_repeat or args.repeat, args.big_repeat, args.jq)
+    if "paths" in cases:
+        if shutil.which(args.jq) is None:
+            parser.error(f"jq not found: {args.jq}")
+        report["paths"] = bench_paths(args.paths_size, args.scale_repeat or min(args.repeat, 5), args.jq)
     report["elapsed_s"] = time.perf_counter() - started
     if code_fingerprint() != report["code_fingerprint"]:
         report["code_changed_during_run"] = True

@@ -1,42 +1,31 @@
-"""A persistent snapshot of a loaded dataset, so the next run skips decoding and checking the whole file.
+"""Where each dataset's database lives, and writing it there safely.
 
-The snapshot's name is a hash of cwc's version and the data file's bytes, so a changed file (or a new cwc) can
-never meet an old snapshot. It lives in $CWC_CACHE_DIR, else $XDG_CACHE_HOME/cwc, else ~/.cache/cwc;
-CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only speed, and so does one that is not
-safe: a folder that another user owns or can write is not used at all (they could plant links or forged
-snapshots in it). Snapshots are private to the user (mode 600), written to a temporary file created exclusively
-(never through a link) and renamed into place; a snapshot is opened without following links and read only if it
-is a regular file. Snapshots are read with positioned reads rather than mapped, so one truncated while it is read
-is found damaged, never a SIGBUS. Temporary files left by a killed run are removed by a later one.
+A database's name is a hash of cwc's version, the store's format and the data file's bytes, so a changed file (or a
+new cwc) can never meet an old database. It lives in $CWC_CACHE_DIR, else $XDG_CACHE_HOME/cwc, else ~/.cache/cwc;
+CWC_NO_CACHE=1 turns it off. A folder that cannot be read or written costs only speed (the database is then built
+in memory for the run), and so does one that is not safe: a folder that another user owns or can write is not used
+at all (they could plant links or forged databases in it). Databases are private to the user (mode 600), built in
+a temporary file created exclusively (never through a link) and renamed into place; a database is opened only if it
+is a regular file, read only. Temporary files left by a killed run are removed by a later one.
 
-Layout: MAGIC, the chunks, a marshal'd header (sources, actors, each chunk's first start day and latest end day,
-chunk offsets, chunk checksums, event count), the header's length (8 bytes) and its CRC-32 (4 bytes). The header
-comes last so that chunks can be written one at a time as they are made. Chunks hold the events sorted by start
-day, CHUNK at a time, each a JSON array of the events' objects exactly as the data file wrote them (the fast
-reader keeps their bytes), so writing a snapshot costs little more than copying the file, and a date query decodes
-only the chunks it needs. Every part read is checked against its checksum first: a damaged snapshot is rebuilt
-from the data file, never believed.
+Hashing the data file costs a read of it on every run (70 ms at 100,000 events), more than most queries: so the
+file's size, modification and change times, inode and device are kept beside the databases with the name they hashed to, and a
+file whose stat is unchanged is not hashed again. As in git's index, a stat recorded within STAT_SETTLE seconds of
+the file's modification time is not trusted (the file may change again within the clock's resolution).
 """
 
 from __future__ import annotations
 
-import marshal
 import os
+import sqlite3
 import stat
-import zlib
-from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
-from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day
-from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
+from cold_war_cli import store
 
-MAGIC = b"CWCSNAP7"  # change it whenever the layout or the rows change
-CHUNK = 16  # events per chunk: a query decodes whole chunks, so smaller ones waste less
-# Chunks of large datasets are decoded with msgspec, about 1.5 times as fast as json.loads; small ones with
-# json, so that reading the shipped dataset's snapshot never imports msgspec (about 12 ms).
-MSGSPEC_FROM = 5000
-KEEP = 8  # snapshots kept; the least recently used go first
+KEEP = 8  # databases kept; the least recently used go first
+SUFFIX = ".db"
+STAT_SETTLE = 2.0
 
 
 def cache_dir() -> Path | None:
@@ -78,24 +67,14 @@ except ImportError:  # another Python implementation
     from hashlib import blake2b
 
 
-class Damaged(Exception):
-    """A snapshot whose bytes do not match their checksums."""
+def database_name(data: bytes) -> str:
+    """A name that changes with the file's bytes, cwc's version and the store's format."""
+    return _name(blake2b(data, digest_size=20, person=b"cwc-store"))
 
 
-def _checksum(data) -> int:
-    # Checksums only catch damage (a torn write, a flipped bit); the file's name, a cryptographic hash of the
-    # data file, is what keeps a snapshot from ever being stale. CRC-32 is four times as fast as BLAKE2 here.
-    return zlib.crc32(data)
-
-
-def snapshot_name(data: bytes) -> str:
-    """A name that changes with the file's bytes, cwc's version and the snapshot format."""
-    return _name(blake2b(data, digest_size=20, person=b"cwc-snapshot"))
-
-
-def snapshot_name_of(handle) -> str:
-    """The same name as `snapshot_name`, hashing an open binary file a block at a time (never all of it in memory)."""
-    digest = blake2b(digest_size=20, person=b"cwc-snapshot")
+def database_name_of(handle) -> str:
+    """The same name as `database_name`, hashing an open binary file a block at a time (never all of it in memory)."""
+    digest = blake2b(digest_size=20, person=b"cwc-store")
     block = bytearray(1 << 20)
     view = memoryview(block)
     while size := handle.readinto(block):
@@ -106,187 +85,8 @@ def snapshot_name_of(handle) -> str:
 def _name(digest) -> str:
     from cold_war_cli import __version__
 
-    digest.update(MAGIC + __version__.encode())
-    return digest.hexdigest() + ".snap"
-
-
-# ------------------------------------------------------------------------------------------ rows and objects
-
-
-def _cites(items) -> tuple[Citation, ...]:
-    return tuple([Citation(item["id"], item.get("locator"), item.get("url")) for item in items])
-
-
-def citation_rows(citations) -> tuple:
-    """Citations as rows, from Citation objects or the fast reader's decoded ones."""
-    return tuple((c.id if hasattr(c, "id") else c.source_id, c.locator, c.url) for c in citations)
-
-
-def _citations(rows) -> tuple[Citation, ...]:
-    return tuple(Citation(*row) for row in rows)
-
-
-def _event(obj: dict) -> Event:
-    """An event from its JSON object, as validated when the snapshot was made."""
-    parsed = parse_edtf(obj["date"])
-    when = parsed.range
-    bounds = obj.get("bounds")
-    if bounds is not None:
-        when = DayRange(parse_iso_day(bounds["earliest"]), parse_iso_day(bounds["latest"]), when.precision)
-    get = obj.get
-    return Event(obj["id"], obj["date"], when, parsed.certainty, obj["title"], obj["summary"],
-                 _cites(obj["sources"]), tuple(get("actors", ())), tuple(get("places", ())), tuple(get("tags", ())),
-                 get("label"), tuple(get("notes", ())),
-                 tuple([AltDate(a["date"], _cites(a["sources"]), a.get("note")) for a in get("alt_dates", ())]),
-                 tuple(get("aliases", ())))
-
-
-def event_object(e: Event) -> dict:
-    """The JSON object `_event` reads back as this event (for datasets that only the careful reader accepts)."""
-    def cites(citations):
-        return [{"id": c.source_id, "locator": c.locator, "url": c.url} for c in citations]
-
-    obj = {"id": e.id, "date": e.date, "title": e.title, "summary": e.summary, "sources": cites(e.citations),
-           "actors": list(e.actor_ids), "places": list(e.places), "tags": list(e.tags), "label": e.label,
-           "notes": list(e.notes), "aliases": list(e.aliases),
-           "alt_dates": [{"date": a.date, "sources": cites(a.citations), "note": a.note} for a in e.alt_dates]}
-    written = parse_edtf(e.date).range
-    if (e.range.start, e.range.end) != (written.start, written.end):
-        obj["bounds"] = {"earliest": e.range.start.isoformat(), "latest": e.range.end.isoformat()}
-    return obj
-
-
-def range_row(r: DayRange | None):
-    return None if r is None else (r.start.toordinal(), r.end.toordinal(), r.precision)
-
-
-def _range(t) -> DayRange | None:
-    return None if t is None else DayRange(date.fromordinal(t[0]), date.fromordinal(t[1]), t[2])
-
-
-def source_row(s) -> tuple:
-    """A source's row, from a Source or from the fast reader's decoded record (same field names)."""
-    names = lambda people: tuple((n.family, n.given, n.literal) for n in people)  # noqa: E731
-    return (s.id, s.type, s.quality, s.title, names(s.authors), names(s.editors), s.container, s.volume,
-            s.publisher, s.place, s.issued, s.url, s.accessed, s.note, s.isbn)
-
-
-def _source(row: tuple) -> Source:
-    id_, type_, quality, title, authors, editors, *rest = row
-    return Source(id_, type_, quality, title, tuple(Name(*n) for n in authors), tuple(Name(*n) for n in editors),
-                  *rest)
-
-
-def actor_row(a: Actor) -> tuple:
-    roles = tuple((r.title, range_row(r.start), range_row(r.end), r.start_text, r.end_text,
-                   citation_rows(r.citations)) for r in a.roles)
-    return (a.id, a.name, a.kind, a.aliases, a.born, a.died, roles, a.summary, citation_rows(a.citations))
-
-
-def _actor(t: tuple) -> Actor:
-    id_, name, kind, aliases, born, died, roles, summary, cited = t
-    return Actor(id_, name, kind, aliases, born, died,
-                 tuple(Role(title, _range(s), _range(e), st, et, _citations(c)) for title, s, e, st, et, c in roles),
-                 summary, _citations(cited))
-
-
-class _Built(Mapping):
-    """Actors or sources by id, each built from its row when first looked up: listing a few events names a handful
-    of the dataset's actors and sources, and building all of them (about 950 sources) took 8 ms of every run."""
-
-    __slots__ = ("_rows", "_built", "_make")
-
-    def __init__(self, rows: tuple, make):
-        self._rows = {row[0]: row for row in rows}
-        self._built: dict = {}
-        self._make = make
-
-    def get(self, key: str, default=None):  # what Dataset.actor calls for every name shown: kept direct
-        value = self._built.get(key)
-        if value is None:
-            row = self._rows.get(key)
-            if row is None:
-                return default
-            value = self._built[key] = self._make(row)
-        return value
-
-    def __getitem__(self, key: str):
-        value = self.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._rows
-
-    def __iter__(self):
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-# ------------------------------------------------------------------------------------------ build, write, read
-
-
-class Snapshot:
-    """A validated dataset in the snapshot's form, just built or opened from the cache; events are decoded only
-    for the chunks a command asks for."""
-
-    __slots__ = ("schema_version", "sources", "actor_rows", "firsts", "lasts", "count", "chunk")
-
-    def __init__(self, schema_version: int, sources: tuple, actor_rows: tuple, firsts: tuple, lasts: tuple,
-                 count: int, chunk):
-        self.schema_version, self.sources, self.actor_rows = schema_version, sources, actor_rows
-        self.firsts, self.lasts, self.count = firsts, lasts, count
-        self.chunk = chunk  # chunk(i): the bytes of chunk i
-
-    @classmethod
-    def build(cls, schema_version: int, sources: tuple, actor_rows: tuple, starts: list, ends: list,
-              texts: list) -> Snapshot:
-        """From events already sorted by (start day, end day, id): their day ordinals and JSON texts (bytes).
-
-        A chunk's bytes are joined only when asked for (to be saved, or read), so a large file is never held twice.
-        """
-        firsts = tuple(starts[::CHUNK])
-        lasts = tuple(max(ends[i : i + CHUNK]) for i in range(0, len(ends), CHUNK))
-
-        def chunk(i: int) -> bytes:
-            return b"[" + b",".join(texts[i * CHUNK : (i + 1) * CHUNK]) + b"]"
-
-        return cls(schema_version, sources, actor_rows, firsts, lasts, len(texts), chunk)
-
-    @classmethod
-    def of(cls, dataset: Dataset) -> Snapshot:
-        """From a dataset the careful reader built (events in their sorted order)."""
-        import json
-
-        events = dataset.events
-        return cls.build(dataset.schema_version, tuple(source_row(s) for s in dataset.sources.values()),
-                         tuple(actor_row(a) for a in dataset.actors.values()),
-                         [e.range.start.toordinal() for e in events], [e.range.end.toordinal() for e in events],
-                         [json.dumps(event_object(e)).encode() for e in events])
-
-    def dataset(self, path: str, within: DayRange | None = None, events: bool = True) -> Dataset:
-        """The dataset, with every event, or (given `within`) at least every event overlapping it, or (events
-        False) none: sources and actors only."""
-        wanted = range(len(self.firsts)) if events else []
-        if within is not None and events:
-            low, high = within.start.toordinal(), within.end.toordinal()
-            wanted = [i for i in wanted if self.firsts[i] <= high and self.lasts[i] >= low]
-        if self.count >= MSGSPEC_FROM:
-            import msgspec
-
-            decode = msgspec.json.Decoder().decode
-        else:
-            import json
-
-            decode = lambda chunk: json.loads(bytes(chunk))  # noqa: E731 (json wants bytes, not a memoryview)
-        found = []
-        for i in wanted:
-            found.extend([_event(obj) for obj in decode(self.chunk(i))])
-        return Dataset(path=path, schema_version=self.schema_version,
-                       sources=_Built(self.sources, _source), actors=_Built(self.actor_rows, _actor), events=found)
+    digest.update(store.FORMAT.encode() + b"/" + __version__.encode())
+    return digest.hexdigest() + SUFFIX
 
 
 TEMPORARY = ".tmp"  # the ending of a snapshot being written
@@ -306,42 +106,34 @@ def _create_temporary(folder: Path, name: str):
     raise FileExistsError(f"no free temporary name in {folder}")
 
 
-def save(snapshot: Snapshot, name: str) -> None:
-    """Write a snapshot atomically, a chunk at a time; any failure is ignored (the cache only ever saves time).
-
-    An interrupt (Ctrl-C, or SIGTERM, which is made one while writing) removes the temporary file before it goes on.
-    """
-    folder = _folder(create=True)
+def build(contents: store.Contents, name: str | None) -> sqlite3.Connection:
+    """The database for these contents: built into the cache under `name` when the cache can take it, else in
+    memory (the cache only ever saves time). An interrupt (Ctrl-C, or SIGTERM, which is made one while building)
+    removes the temporary file before it goes on."""
+    folder = _folder(create=True) if name is not None else None
     if folder is None:
-        return
+        return store.in_memory(contents)
     temporary = None
     previous = _interrupt_on_sigterm()
     try:
         temporary, handle = _create_temporary(folder, name)
-        with handle:
-            handle.write(MAGIC)
-            offsets, checksums, position = [0], [], 0
-            for i in range(len(snapshot.firsts)):
-                chunk = snapshot.chunk(i)
-                handle.write(chunk)
-                checksums.append(_checksum(chunk))
-                position += len(chunk)
-                offsets.append(position)
-            header = marshal.dumps((snapshot.schema_version, snapshot.sources, snapshot.actor_rows, snapshot.firsts,
-                                    snapshot.lasts, tuple(offsets), tuple(checksums), snapshot.count))
-            handle.write(header + len(header).to_bytes(8, "little") + _checksum(header).to_bytes(4, "little"))
+        handle.close()  # SQLite opens it by name; nobody else can write in this folder (see _safe)
+        db = sqlite3.connect(temporary)
+        try:
+            store.build(db, contents)
+        except BaseException:
+            db.close()
+            raise
         os.replace(temporary, folder / name)
         temporary = None
         _prune(folder)
-    except OSError:
-        pass
+        return db
+    except (OSError, sqlite3.OperationalError):  # a full disk, a folder that went away: build in memory instead
+        return store.in_memory(contents)
     finally:
         _restore_sigterm(previous)
         if temporary is not None:
-            try:
-                temporary.unlink(missing_ok=True)
-            except OSError:
-                pass
+            _remove(str(temporary))
 
 
 def _interrupt_on_sigterm():
@@ -364,12 +156,12 @@ def _restore_sigterm(previous) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the KEEP most recently used snapshots (a hit refreshes a snapshot's time), and remove temporary files
-    that killed runs left behind."""
+    """Keep the KEEP most recently used databases (a hit refreshes a database's time), and remove temporary files
+    that killed runs left behind, and stat records whose database is gone."""
     import time
 
     now = time.time()
-    snapshots = []
+    databases, records = [], []
     for entry in os.scandir(folder):
         try:
             info = entry.stat(follow_symlinks=False)
@@ -377,10 +169,16 @@ def _prune(folder: Path) -> None:
             continue
         if entry.name.endswith(TEMPORARY) and now - info.st_mtime > STALE_AFTER:
             _remove(entry.path)
-        elif entry.name.endswith(".snap"):
-            snapshots.append((info.st_mtime_ns, entry.path))
-    for _, old in sorted(snapshots, reverse=True)[KEEP:]:
+        elif entry.name.endswith(SUFFIX):
+            databases.append((info.st_mtime_ns, entry.path))
+        elif entry.name.endswith(STAT_SUFFIX):
+            records.append(entry.path)
+    for _, old in sorted(databases, reverse=True)[KEEP:]:
         _remove(old)
+    kept = {os.path.basename(path) for _, path in sorted(databases, reverse=True)[:KEEP]}
+    for path in records:
+        if _recorded_name(path) not in kept:
+            _remove(path)
 
 
 def _remove(path: str) -> None:
@@ -390,74 +188,92 @@ def _remove(path: str) -> None:
         pass
 
 
-def _read(read, size: int) -> Snapshot:
-    """A snapshot from a file of `size` bytes, read with read(offset, length): the header checked and decoded now,
-    each chunk read and checked when it is asked for. A short read (a file truncated meanwhile) is damage."""
-
-    def exactly(offset: int, length: int) -> bytes:
-        part = read(offset, length)
-        if len(part) != length:
-            raise Damaged("truncated")
-        return part
-
-    if size < len(MAGIC) + 12 or exactly(0, len(MAGIC)) != MAGIC:
-        raise Damaged("not a cwc snapshot")
-    end = size - 12
-    tail = exactly(end, 12)
-    length = int.from_bytes(tail[:8], "little")
-    if length > end - len(MAGIC):
-        raise Damaged("header length")
-    header = exactly(end - length, length)
-    if _checksum(header) != int.from_bytes(tail[8:], "little"):
-        raise Damaged("header")
-    try:
-        schema_version, sources, actor_rows, firsts, lasts, offsets, checksums, count = marshal.loads(header)
-        body = end - length - len(MAGIC)
-        if body != offsets[-1] or len(offsets) != len(firsts) + 1 or len(checksums) != len(firsts):
-            raise Damaged("length")
-    except (ValueError, EOFError, TypeError, IndexError, KeyError) as exc:  # a header forged with its checksum
-        raise Damaged("header contents") from exc
-
-    def chunk(i: int) -> bytes:
-        part = exactly(len(MAGIC) + offsets[i], offsets[i + 1] - offsets[i])
-        if _checksum(part) != checksums[i]:
-            raise Damaged(f"chunk {i}")
-        return part
-
-    return Snapshot(schema_version, sources, actor_rows, firsts, lasts, count, chunk)
-
-
-WHOLE_BELOW = 4 << 20  # snapshots smaller than this are read at once; larger ones a chunk at a time
-
-
-def open_snapshot(name: str) -> Snapshot | None:
-    """The snapshot with this name, or None if there is none (or it cannot be read, or is not a regular file)."""
+def open_database(name: str) -> sqlite3.Connection | None:
+    """The database with this name, or None if there is none (or it is damaged, or is not a regular file)."""
     folder = _folder(create=False)
     if folder is None:
         return None
     path = folder / name
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)  # a link is refused; a FIFO opens without blocking and is refused below
-    except OSError:
+    if not _regular(path):
         return None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise Damaged("not a regular file")
-        if info.st_size < WHOLE_BELOW:
-            with os.fdopen(fd, "rb", buffering=0) as handle:
-                fd = None  # the handle owns it now, and closes it
-                raw = handle.readall()  # for the shipped dataset: one read
-            snapshot = _read(lambda offset, length: raw[offset : offset + length], len(raw))
-        else:
-            snapshot = _read(lambda offset, length: os.pread(fd, length, offset), info.st_size)  # fd stays open
-    except (OSError, ValueError, Damaged):
-        if fd is not None:
-            os.close(fd)
+        db = store.connect(str(path))
+    except store.Damaged:
         return None
     try:
         os.utime(path)  # most recently used: kept longest
     except OSError:
         pass
-    return snapshot
+    return db
+
+
+def _regular(path: Path) -> bool:
+    """True if the path is a regular file of ours, checked without following a link or opening a FIFO."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+
+
+# ------------------------------------------------------------------------------------------ stat records
+
+STAT_SUFFIX = ".stat"
+
+
+def _stat_record(data_path: str) -> Path | None:
+    folder = _folder(create=False)
+    if folder is None:
+        return None
+    where = os.path.abspath(data_path).encode("utf-8", "surrogateescape")
+    return folder / (blake2b(where, digest_size=16, person=b"cwc-stat").hexdigest() + STAT_SUFFIX)
+
+
+def _fingerprint(info: os.stat_result) -> str:
+    # ctime too: writing the file or resetting its modification time (os.utime, touch -d) changes it
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} {info.st_dev}"
+
+
+def recall(data_path: str, info: os.stat_result) -> str | None:
+    """The database name recorded for this data file, if its stat is what it was when the name was recorded."""
+    record = _stat_record(data_path)
+    if record is None or not _regular(record):
+        return None
+    try:
+        fingerprint, name = record.read_text(encoding="ascii").split("\n")[:2]
+    except (OSError, ValueError):
+        return None
+    if fingerprint != _fingerprint(info) or not name.endswith(SUFFIX) or "/" in name or name.startswith("."):
+        return None
+    return name
+
+
+def _recorded_name(record: str) -> str | None:
+    try:
+        with open(record, encoding="ascii") as handle:
+            return handle.read().split("\n")[1]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def remember(data_path: str, info: os.stat_result, name: str) -> None:
+    """Record the database name of a data file with its stat (not when the file was modified only just now)."""
+    import time
+
+    if time.time() - info.st_mtime < STAT_SETTLE:
+        return
+    record = _stat_record(data_path)
+    if record is None:
+        return
+    temporary = None
+    try:
+        temporary, handle = _create_temporary(record.parent, record.name)
+        with handle:
+            handle.write(f"{_fingerprint(info)}\n{name}\n".encode("ascii"))
+        os.replace(temporary, record)
+        temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            _remove(str(temporary))

@@ -18,6 +18,7 @@ from cold_war_cli.options import (
     complete_actor,
     complete_event_id,
     filter_options,
+    filtered,
     load,
     output_options,
     resolve,
@@ -35,7 +36,7 @@ from cold_war_cli.query import (
 )
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
-EXPORT_FORMATS = ("ics", "timelinejs", "csv", "markdown", "html", "bibtex", "ris", "csl-json")
+EXPORT_FORMATS = ("ics", "timelinejs", "csv", "markdown", "html", "bibtex", "ris", "csl-json", "sqlite")
 CITATION_STYLES = ("chicago", "apa", "mla")
 
 
@@ -93,6 +94,38 @@ class CwcCommand(click.Command):
         ]
 
 
+class _DamagedCache(Exception):
+    """A query met damage in a cached database that the check made on opening it could not see."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
+def _database_errors() -> tuple:
+    sqlite3 = sys.modules.get("sqlite3")
+    return (sqlite3.DatabaseError,) if sqlite3 else ()
+
+
+def _damage(ctx: click.Context, exc: Exception) -> Exception:
+    """A damaged cache file to remove and run again; anything else is one line, exit 1."""
+    data = ctx.ensure_object(dict).get("dataset")
+    if data is not None:
+        file = data.db.execute("PRAGMA database_list").fetchone()[2]
+        if file:
+            return _DamagedCache(file)
+    error = click.ClickException(f"the dataset's database failed: {exc}")
+    error.exit_code = 1
+    return error
+
+
+def _remove_damaged(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 class CwcGroup(click.Group):
     """Turns every failure into one line on stderr with the documented exit status."""
 
@@ -102,7 +135,11 @@ class CwcGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            try:
+                status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except _DamagedCache as damaged:  # nothing was written yet: output is emitted once it is all made
+                _remove_damaged(damaged.path)
+                status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except NoArgsIsHelpError as exc:
             exc.show()  # bare `cwc`: the help text, exit 2
             sys.exit(exc.exit_code)
@@ -128,6 +165,8 @@ class CwcGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             result = super().invoke(ctx)
+        except _database_errors() as exc:
+            raise _damage(ctx, exc) from None
         except CwcError as exc:
             error = click.ClickException(str(exc))
             error.exit_code = exc.exit_code
@@ -200,6 +239,58 @@ def events(ctx, fmt, fields, pager, **filters):
         text = render.render_events(data, matches, fmt, term)
     render.emit(text, term, pager)
     if not matches and term.is_tty:
+        click.echo("No events matched.", err=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@output_options
+@click.pass_context
+def search(ctx, query, fmt, fields, pager, **filters):
+    """Find events by what they are about, best match first.
+
+    \b
+    Examples:
+      cwc search bay of pigs
+      cwc search blockade cuba --limit 5
+      cwc search krushchev berlin
+      cwc search '"iron curtain"' --json | jq -r '.[] | "\\(.score) \\(.title)"'
+      cwc search invasion --from 1960 --to 1969 --tag cuba
+
+    Words match whole words, their beginnings and their other forms (invade, invasion; nationalise,
+    nationalize); "quoted words" match as a phrase; synonyms widen a query (blockade, quarantine; U2,
+    U-2; USSR, Soviet Union). A word found nowhere is taken as a misspelling of the closest word in the
+    data, with a note on stderr. Every filter of `cwc events` applies; --limit defaults to 20; with
+    --sort or --reverse the results found are put in date order.
+    """
+    from cold_war_cli import search as search_module
+
+    text = " ".join(query)
+    if not search_module.parse(text):
+        raise click.UsageError("give at least one word to search for")
+    chosen = choose_fields(fields, records.SEARCH_FIELDS)
+    data, wanted = filtered(ctx, filters)
+    limit = 20 if filters["limit"] is None else filters["limit"]
+    found = search_module.search(data, text, wanted, limit)
+    hits = found.hits
+    source = ctx.get_parameter_source
+    if source("sort") != click.core.ParameterSource.DEFAULT or filters["reverse"]:
+        key = (lambda h: (h.event.start, h.event.end, h.event.id)) if filters["sort"] == "start" else (
+            lambda h: (h.event.end, h.event.start, h.event.id))
+        hits = sorted(hits, key=key, reverse=filters["reverse"])
+    notes = ctx.find_root().ensure_object(dict).setdefault("notes", [])
+    for wrong, right in found.corrections:
+        notes.append(f"Note: no event has the word '{wrong}'; showing results for '{right}'.")
+    if found.any_word:
+        notes.append("Note: no event has all of these words; showing events that have some of them.")
+    fmt_, term = _format(fmt)
+    if chosen:
+        text_out = render.render_rows([records.search_record(data, h) for h in hits], chosen, fmt_, term)
+    else:
+        text_out = render.render_search(data, hits, fmt_, term)
+    render.emit(text_out, term, pager)
+    if not hits and term.is_tty:
         click.echo("No events matched.", err=True)
 
 
@@ -371,12 +462,11 @@ def actors(ctx, kinds, keywords, fmt, fields, pager):
 
     The table shows id, name, kind, life dates and how many events each takes part in.
     """
+    from cold_war_cli.stats import events_per_actor
+
     chosen = choose_fields(fields, records.ACTOR_FIELDS)
     data = load(ctx)
-    counts: dict[str, int] = {}
-    for event in data.events:
-        for actor_id in event.actor_ids:
-            counts[actor_id] = counts.get(actor_id, 0) + 1
+    counts = events_per_actor(data)
     rows = [records.actor_row(a, counts.get(a.id, 0), data) for a in select_actors(data, kinds, keywords)]
     fmt_, term = _format(fmt)
     default = ("id", "name", "kind", "born", "died", "events") if fmt_ in ("table", "plain") else records.ACTOR_FIELDS
@@ -398,7 +488,7 @@ def tags(ctx, fmt, fields, pager):
 
     chosen = choose_fields(fields, ("tag", "count")) or ("tag", "count")
     data = load(ctx)
-    rows = [{"tag": tag, "count": n} for tag, n in count_events(data, data.events, "tag")]
+    rows = [{"tag": tag, "count": n} for tag, n in count_events(data, EventFilter(), "tag")]
     fmt_, term = _format(fmt)
     render.emit(render.render_rows(rows, chosen, fmt_, term), term, pager)
 
@@ -428,10 +518,9 @@ def stats(ctx, by, fmt, fields, pager, **filters):
     available = (*key_fields, "count")
     chosen = choose_fields(fields, available) or available
     limit = filters["limit"]
-    data, matches = selected_events(ctx, {**filters, "limit": None})
-    events_ = [m.event for m in matches]
+    data, wanted = filtered(ctx, filters)
     rows = []
-    for key, count in count_events(data, events_, by):
+    for key, count in count_events(data, wanted, by):
         row = {by: key, "count": count}
         if by == "actor":
             row["name"] = data.actors[key].name if key in data.actors else key
@@ -462,7 +551,15 @@ def export(ctx, export_format, output, style, **filters):
     """
     from cold_war_cli import exports
 
+    if export_format == "sqlite" and output is None:
+        raise click.UsageError("export sqlite writes a database file: give it with -o FILE")
     data, matches = selected_events(ctx, filters)
+    if export_format == "sqlite":
+        from cold_war_cli import sqlite_export
+
+        metadata = sqlite_export.write(data, matches, output)
+        click.echo(f"Wrote {len(matches)} events to {output} (Datasette metadata: {metadata})", err=True)
+        return
     rows = [records.event_record(data, m) for m in matches]
     if export_format == "ics":
         text = exports.to_ics(rows)
@@ -534,3 +631,8 @@ def validate(ctx, path):
         raise CwcError(f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''} found")
     click.echo(f"{path}: OK ({len(data.events)} events, {len(data.actors)} actors, "
                f"{len(data.sources)} sources)", err=True)
+
+from cold_war_cli.cli_timeline import timeline  # noqa: E402
+cli.add_command(timeline)
+from cold_war_cli.cli_cite import cite, sources  # noqa: E402
+cli.add_command(cite); cli.add_command(sources)

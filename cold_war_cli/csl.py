@@ -23,7 +23,9 @@ def item(source: Source, citation: Citation | None = None) -> dict:
         found["author"] = [_name(n) for n in source.authors]
     if source.editors:
         found["editor"] = [_name(n) for n in source.editors]
-    if source.container:
+    # A series already named at the head of the title ("Foreign Relations of the United States, 1961-1963, Volume
+    # X") would be printed twice.
+    if source.container and not (csl_type in _IN_A_SERIES and source.title.startswith(source.container)):
         found["collection-title" if csl_type in _IN_A_SERIES else "container-title"] = source.container
     for key, value in (("volume", source.volume), ("publisher", source.publisher), ("publisher-place", source.place),
                        ("ISBN", source.isbn), ("note", source.note)):
@@ -31,6 +33,8 @@ def item(source: Source, citation: Citation | None = None) -> dict:
             found[key] = value
     if source.issued:
         found["issued"] = date_parts(source.issued)
+        if csl_type == "speech":  # a speech's date is the day it was given, which note styles print as event-date
+            found["event-date"] = date_parts(source.issued)
     if source.accessed:
         found["accessed"] = date_parts(source.accessed)
     url = (citation.url if citation else None) or source.url

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cold_war_cli.errors import DatasetError
-from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Dataset
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -24,6 +23,15 @@ def default_path() -> str:
     start-up (zipfile, tempfile, inspect), so the folder is read directly.
     """
     return str(PACKAGED_DATA if PACKAGED_DATA.is_file() else REPO_DATA)
+
+
+def synonyms_path() -> Path:
+    """The curated synonym list for search, shipped beside the dataset."""
+    return default_path_folder() / "synonyms.json"
+
+
+def default_path_folder() -> Path:
+    return Path(default_path()).parent
 
 
 def read_bytes(path: str) -> bytes:
@@ -44,23 +52,32 @@ def _unreadable(path: str, exc: Exception) -> DatasetError:
     return DatasetError(f"cannot read data file {path!r}: {exc}")  # a NUL byte in the path
 
 
-# Larger files are hashed as a stream to name their snapshot, so that a run which finds the snapshot never holds
+# Larger files are hashed as a stream to name their database, so that a run which finds the database never holds
 # the file in memory (780 MB for a million events); a run which does not reads the file whole afterwards.
 STREAM_FROM = 16 << 20
 
 
-def _snapshot_name(path: str) -> tuple[str, bytes | None]:
-    """The snapshot name for a data file, with the file's bytes when it is small enough to read whole."""
+def _database_name(path: str) -> tuple[str | None, bytes | None]:
+    """The database name for a data file, with the file's bytes when it had to be read (and is small enough)."""
     from cold_war_cli import cache
 
     try:
         with open(path, "rb", buffering=0) as handle:
-            if os.fstat(handle.fileno()).st_size >= STREAM_FROM:
-                return cache.snapshot_name_of(handle), None
-            data = handle.readall()
+            if cache.cache_dir() is None:
+                return None, handle.readall()  # nothing to name
+            info = os.fstat(handle.fileno())
+            name = cache.recall(path, info)
+            if name is not None:
+                return name, None
+            if info.st_size >= STREAM_FROM:
+                name, data = cache.database_name_of(handle), None
+            else:
+                data = handle.readall()
+                name = cache.database_name(data)
     except (OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
-    return cache.snapshot_name(data), data
+    cache.remember(path, info, name)
+    return name, data
 
 
 def parse_json(raw: bytes, path: str, duplicates: list[str] | None = None) -> object:
@@ -98,49 +115,42 @@ def read_json(path: str | os.PathLike[str]) -> object:
     return parse_json(read_bytes(path), path)
 
 
-def load(path: str | os.PathLike[str] | None = None, within: DayRange | None = None,
-         events: bool = True) -> Dataset:
-    """Load a dataset, stopping at its first problem (the rules are in `schema`).
+def load(path: str | os.PathLike[str] | None = None):
+    """The dataset as a `store.Store`, stopping at the file's first problem (the rules are in `schema`).
 
-    With `within`, the dataset may hold only the events that overlap it (enough for a date query); with `events`
-    False, none at all (enough to complete actor names). A file seen before (same bytes, same cwc) comes from a
-    snapshot in the cache, which then decodes only what is asked for.
+    A file seen before (same bytes, same cwc) is opened from its database in the cache; otherwise the file is
+    validated and its database built (into the cache, or in memory when there is none).
     """
-    from cold_war_cli import cache
+    from cold_war_cli import cache, store
 
     path = os.fspath(path) if path is not None else default_path()
-    name, data = _snapshot_name(path)
-    snapshot = cache.open_snapshot(name)
-    if snapshot is not None:
+    name, data = _database_name(path)
+    db = cache.open_database(name) if name is not None else None
+    if db is None:
+        if data is None:
+            data = read_bytes(path)
+            name = cache.database_name(data)  # of the bytes read now: the file may have changed since it was hashed
+        import gc
+
+        # Building a large dataset makes millions of objects and none of them form cycles: without this the
+        # collector runs again and again over them, which made a 100,000-event file several times slower to load.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            return snapshot.dataset(path, within, events)
-        except (cache.Damaged, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            pass  # damaged, or forged with matching checksums: read the file again; the snapshot is written anew
-    if data is None:
-        data = read_bytes(path)
-        name = cache.snapshot_name(data)  # of the bytes read now: the file may have changed since it was hashed
-    import gc
-
-    # Building a large dataset makes millions of objects and none of them form cycles: without this the
-    # collector runs again and again over them, which made a 100,000-event file several times slower to load.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        snapshot = _snapshot(data, path)
-        cache.save(snapshot, name)
-        return snapshot.dataset(path, within, events)
-    finally:
-        if collecting:
-            gc.enable()
+            db = cache.build(contents(data, path), name)
+        finally:
+            if collecting:
+                gc.enable()
+    return store.Store(path, db)
 
 
-def _snapshot(data: bytes, path: str):
-    """The validated dataset as a snapshot: from the fast typed decoder when it vouches for the file, else from
-    the careful reader, which raises DatasetError naming the first problem."""
-    from cold_war_cli import cache, decode
+def contents(data: bytes, path: str):
+    """The validated dataset as the store is built from it: from the fast typed decoder when it vouches for the
+    file, else from the careful reader, which raises DatasetError naming the first problem."""
+    from cold_war_cli import decode, store
 
     try:
-        return decode.snapshot(data)
+        return decode.contents(data)
     except decode.NotFast:
         pass
 
@@ -149,7 +159,7 @@ def _snapshot(data: bytes, path: str):
     def fail(where: str, message: str) -> None:
         raise DatasetError(f"{path}: {where}: {message}")
 
-    return cache.Snapshot.of(schema.build(parse_json(data, path), path, fail))
+    return store.contents_of(schema.build(parse_json(data, path), path, fail))
 
 
 def problems(path: str | os.PathLike[str] | None = None) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 
 import msgspec
 
-from cold_war_cli.cache import Snapshot, citation_rows, range_row, source_row
+from cold_war_cli.store import Contents, EventRow
 from cold_war_cli.dates import edtf_days, parse_iso_day, parse_partial_iso
 from cold_war_cli.schema import ACTOR_KINDS, SCHEMA_VERSION, SLUG_PATTERN, SOURCE_QUALITIES, SOURCE_TYPES, URL
 
@@ -116,8 +116,8 @@ _EVENTS = msgspec.json.Decoder(list[_Event])
 BATCH = 256
 
 
-def snapshot(data: bytes) -> Snapshot:
-    """The dataset as a snapshot (see `cache`); raises NotFast when anything is off (or merely unusual)."""
+def contents(data: bytes) -> Contents:
+    """The dataset as the store is built from it; raises NotFast when anything is off (or merely unusual)."""
     for candidate in _MAYBE_BLANK.finditer(data):
         if _BLANK_STRING.match(data, candidate.start()):
             raise NotFast  # some string is only whitespace: the careful reader will say where
@@ -129,7 +129,7 @@ def snapshot(data: bytes) -> Snapshot:
         top = _FILE.decode(data)
         if type(top.schema_version) is not int or top.schema_version != SCHEMA_VERSION:
             raise NotFast
-        return _snapshot(top)
+        return _contents(top)
     except (msgspec.DecodeError, ValueError, KeyError, TypeError, RecursionError):
         raise NotFast from None
 
@@ -166,7 +166,14 @@ _CONTROL = re.compile(rb"\\[bfnrt]|\\u00[01189][0-9a-fA-F]|\\u007[fF]|\\u20(?:2[
 _MAYBE_BLANK = re.compile(rb'"(?:[ \x09-\x0d\x1c-\x1f\xc2\xe1\xe2\xe3]|\\[tnfru])')
 
 
-def _snapshot(top: _File) -> Snapshot:
+def _json(struct) -> str:
+    return _ENCODE(struct).decode()
+
+
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _contents(top: _File) -> Contents:
     sources = {}
     urls = []
     for s in top.sources:
@@ -177,7 +184,7 @@ def _snapshot(top: _File) -> Snapshot:
             if day is not None:
                 parse_partial_iso(day)
         urls.append(s.url)
-        sources[s.id] = source_row(s)
+        sources[s.id] = (s.id, s.type, s.quality, s.title, s.issued, s.url, _json(s))
     actors = {}
     cited = set()
     for a in top.actors:
@@ -188,24 +195,23 @@ def _snapshot(top: _File) -> Snapshot:
         for day in (a.born, a.died):
             if day is not None:
                 parse_partial_iso(day)
-        roles = []
         for r in a.roles:
             start = parse_partial_iso(r.start)
             end = parse_partial_iso(r.end) if r.end else None
             if end is not None and end.end < start.start:
                 raise NotFast
-            roles.append((r.title, range_row(start), range_row(end), r.start, r.end, citation_rows(r.sources)))
-        actors[a.id] = (a.id, a.name, a.kind, tuple(a.aliases), a.born, a.died, tuple(roles), a.summary or "",
-                        citation_rows(a.sources))
+        actors[a.id] = (a.id, a.name, a.kind, tuple(a.aliases), _json(a))
 
     # Each batch of events is checked a field at a time across the batch: comprehensions cost a fraction of one
     # loop doing everything per event.
     texts = top.events
-    ids, dates, bounded, named, alt_dates = [], [], [], set(), set()
+    rows, bounded, named, alt_dates = [], [], set(), set()
     for first in range(0, len(texts), BATCH):
         batch = _EVENTS.decode(b"[" + b",".join(texts[first : first + BATCH]) + b"]")
-        ids += [e.id for e in batch]
-        dates += [e.date for e in batch]
+        rows += [EventRow(e.id, e.date, 0, 0, e.title, e.aliases, e.summary, e.tags, e.places, e.actors,
+                          [(c.id, c.locator, c.url, 0) for c in e.sources]
+                          + [(c.id, c.locator, c.url, 1) for alt in e.alt_dates for c in alt.sources],
+                          bool(e.alt_dates), bytes(texts[first + i])) for i, e in enumerate(batch)]
         bounded += [(first + i, e.bounds) for i, e in enumerate(batch) if e.bounds is not None]
         named |= {name for e in batch for name in e.actors}
         cited |= {c.id for e in batch for c in e.sources}
@@ -214,25 +220,25 @@ def _snapshot(top: _File) -> Snapshot:
         cited |= {c.id for alt in alts for c in alt.sources}
         urls += [c.url for alt in alts for c in alt.sources]
         alt_dates |= {alt.date for alt in alts}
+    ids = [row.id for row in rows]
     if len(set(ids)) != len(ids) or not actors.keys() >= named or not sources.keys() >= cited:
         raise NotFast  # the careful reader names the duplicate, or the unknown actor or source
     if not all(URL.match(url) for url in set(urls) if url is not None):
         raise NotFast
     for text in alt_dates:
         edtf_days(text)
-    spans = {text: edtf_days(text) for text in set(dates)}
-    days = [spans[text] for text in dates]  # (first, last) day ordinals
+    spans = {text: edtf_days(text) for text in {row.date for row in rows}}
+    for row in rows:
+        row.start, row.end = spans[row.date]  # first and last day ordinals
     for i, bounds in bounded:
-        start, end = days[i]
+        row = rows[i]
         earliest = parse_iso_day(bounds.earliest).toordinal()
         latest = parse_iso_day(bounds.latest).toordinal()
-        if latest < earliest or earliest < start or end < latest:
+        if latest < earliest or earliest < row.start or row.end < latest:
             raise NotFast
-        days[i] = (earliest, latest)
-    # Order by (start, end, id) as two stable sorts of positions, by id and then by start and end packed into one
-    # int (a day's ordinal is below 2**22): two and a half times as fast as sorting tuples.
-    packed = [start << 22 | end for start, end in days]
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    order.sort(key=packed.__getitem__)
-    return Snapshot.build(SCHEMA_VERSION, tuple(sources.values()), tuple(actors.values()),
-                          [days[i][0] for i in order], [days[i][1] for i in order], [texts[i] for i in order])
+        row.start, row.end = earliest, latest
+    # Order by (start, end, id) as two stable sorts, by id and then by start and end packed into one int (a day's
+    # ordinal is below 2**22): two and a half times as fast as sorting tuples.
+    rows.sort(key=lambda row: row.id)
+    rows.sort(key=lambda row: row.start << 22 | row.end)
+    return Contents(SCHEMA_VERSION, list(sources.values()), list(actors.values()), rows)

@@ -185,8 +185,12 @@ def _md(text: str) -> str:
 
 
 def to_markdown(records: list[dict], title: str = "Cold War chronology", data=None, style: str | None = None) -> str:
+    """A heading per event with its summary, actors, notes, other dates and linked sources. With the dataset and a
+    citation style (chicago, apa, mla), every source also gets a footnote in that style (pandoc's `[^n]`), the same
+    citation sharing one note."""
     from cold_war_cli.records import display_date_text
 
+    notes = _Footnotes(data, style) if data is not None and style else None
     out = [f"# {_md(title)}", ""]
     for record in records:
         when = record["label"] or display_date_text(record["date"])
@@ -196,7 +200,7 @@ def to_markdown(records: list[dict], title: str = "Cold War chronology", data=No
         for note in record["notes"]:
             out += [f"> {_md(note)}", ""]
         for alt in record["alt_dates"]:
-            claimed = ", ".join(_md(s["title"] or s["id"]) for s in alt["sources"])
+            claimed = ", ".join(_md(s["title"] or s["id"]) + (notes.mark(s) if notes else "") for s in alt["sources"])
             out += [f"> Also dated {_md(alt['date'])} by {claimed}" + (f": {_md(alt['note'])}" if alt["note"] else ""), ""]
         for source in record["sources"]:
             cited = _md(source["title"] or source["id"])
@@ -204,6 +208,43 @@ def to_markdown(records: list[dict], title: str = "Cold War chronology", data=No
                 cited = f"[{cited}]({inert_url(source['url']).replace('(', '%28').replace(')', '%29')})"
             if source["locator"]:
                 cited += f", {_md(source['locator'])}"
-            out.append(f"- Source: {cited}")
+            out.append(f"- Source: {cited}" + (notes.mark(source) if notes else ""))
         out.append("")
+    if notes and notes.texts:
+        out += [f"[^{n}]: {text}" for n, text in enumerate(notes.texts, 1)] + [""]
     return "\n".join(out)
+
+
+class _Footnotes:
+    """Footnote numbers and texts for citation records, formatted by cold_war_cli.cite (imported only here)."""
+
+    def __init__(self, data, style: str):
+        self.data, self.style = data, style
+        self.numbers: dict[tuple, int] = {}
+        self.texts: list[str] = []
+
+    def mark(self, source: dict) -> str:
+        if source["id"] not in self.data.sources:
+            return ""
+        key = (source["id"], source["locator"], source["url"])
+        if key not in self.numbers:
+            from cold_war_cli import cite
+            from cold_war_cli.models import Citation
+
+            formatted = cite.format_citation(self.data, Citation(*key), self.style)
+            # A note style's note is the footnote; APA and MLA give the reference, then the in-text citation
+            # with the locator.
+            spans = formatted.note if self.style == "chicago" else (*formatted.entry, cite.Span(" "),
+                                                                     *formatted.note)
+            self.texts.append("".join(f"*{_md(s.text).strip()}*" if s.style == "italic" and s.text.strip()
+                                      else _md_keep_spaces(s.text) for s in spans))
+            self.numbers[key] = len(self.texts)
+        return f"[^{self.numbers[key]}]"
+
+
+def _md_keep_spaces(text: str) -> str:
+    """_md without dropping the spaces at the ends (a span of a citation runs on into the next)."""
+    core = _md(text)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and core else ""
+    return lead + core + trail

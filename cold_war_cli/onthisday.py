@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cold_war_cli.errors import BadDate
-from cold_war_cli.models import Dataset, Event
+from cold_war_cli.models import Event
+from cold_war_cli.store import Store as Dataset
 
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})\Z")
 
@@ -75,13 +76,13 @@ def anniversaries(dataset: Dataset, days: list[date]) -> list[Anniversary]:
         if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
             wanted[(2, 29)] = day
     found = []
-    for event in dataset.events:
-        if event.precision != "day" or (event.date[:10] != event.start.isoformat()):
-            continue  # the start day must be known exactly (bounds and coarser dates do not count)
+    # month_day is set only where the start day is known exactly (bounds and coarser dates do not count)
+    days_asked = [f"{month:02d}-{day:02d}" for month, day in wanted]
+    sql = f"SELECT json FROM events WHERE month_day IN ({', '.join('?' * len(days_asked))}) ORDER BY rowid"
+    for event in dataset.event_rows(sql, days_asked):
         key = (event.start.month, event.start.day)
-        if key in wanted:
-            on = wanted[key]
-            found.append(Anniversary(event, on, on.year - event.start.year,
-                                     moved_from_feb_29=key == (2, 29) and on.day == 28))
+        on = wanted[key]
+        found.append(Anniversary(event, on, on.year - event.start.year,
+                                 moved_from_feb_29=key == (2, 29) and on.day == 28))
     found.sort(key=lambda a: (a.on, a.event.start, a.event.id))
     return found

@@ -7,7 +7,7 @@ import click
 from cold_war_cli import dataset as dataset_module
 from cold_war_cli.dates import DayRange, between, parse_user_date
 from cold_war_cli.errors import BadDate, CwcError
-from cold_war_cli.models import Dataset
+from cold_war_cli.store import Store as Dataset
 from cold_war_cli.query import SORT_KEYS, EventFilter, resolve_actor, select_events
 from cold_war_cli.text import fold
 
@@ -28,11 +28,11 @@ class DateParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def load(ctx: click.Context, within: DayRange | None = None) -> Dataset:
-    """The dataset for this run, read once. With `within`, it may hold only the events overlapping it."""
+def load(ctx: click.Context) -> Dataset:
+    """The dataset for this run, opened once."""
     state = ctx.find_root().ensure_object(dict)
     if "dataset" not in state:
-        state["dataset"] = dataset_module.load(state.get("data_path"), within)
+        state["dataset"] = dataset_module.load(state.get("data_path"))
     return state["dataset"]
 
 
@@ -49,9 +49,9 @@ def resolve(data: Dataset, name: str):
 # ------------------------------------------------------------------------------------------ completion
 
 
-def _completion_dataset(ctx: click.Context, events: bool = True) -> Dataset | None:
+def _completion_dataset(ctx: click.Context) -> Dataset | None:
     try:
-        return dataset_module.load(ctx.find_root().params.get("data"), events=events)
+        return dataset_module.load(ctx.find_root().params.get("data"))
     except CwcError:
         return None
 
@@ -59,7 +59,7 @@ def _completion_dataset(ctx: click.Context, events: bool = True) -> Dataset | No
 def complete_actor(ctx: click.Context, param, incomplete: str):
     from click.shell_completion import CompletionItem
 
-    data = _completion_dataset(ctx, events=False)
+    data = _completion_dataset(ctx)
     wanted = fold(incomplete)
     actors = list(data.actors.values()) if data else []
     # Every value offered must begin with what was typed: a shell replaces the word with the candidates' common
@@ -78,7 +78,7 @@ def complete_actor(ctx: click.Context, param, incomplete: str):
 
 def complete_tag(ctx: click.Context, param, incomplete: str):
     data = _completion_dataset(ctx)
-    tags = sorted({tag for event in (data.events if data else ()) for tag in event.tags})
+    tags = [row[0] for row in data.db.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")] if data else []
     return [tag for tag in tags if tag.startswith(incomplete.lower())]
 
 
@@ -86,7 +86,9 @@ def complete_event_id(ctx: click.Context, param, incomplete: str):
     from click.shell_completion import CompletionItem
 
     data = _completion_dataset(ctx)
-    return [CompletionItem(e.id, help=e.title) for e in (data.events if data else ()) if e.id.startswith(incomplete)]
+    rows = data.db.execute("SELECT id, title FROM events WHERE substr(id, 1, ?) = ? ORDER BY id",
+                           (len(incomplete), incomplete)) if data else ()
+    return [CompletionItem(event_id, help=title) for event_id, title in rows]
 
 
 # ------------------------------------------------------------------------------------------ option groups
@@ -123,7 +125,8 @@ def filter_options(command):
         click.option("--actor", "-a", "actors", multiple=True, metavar="NAME", shell_complete=complete_actor,
                      help="Only events this actor took part in (repeat: all must take part)."),
         click.option("--keyword", "-k", "keywords", multiple=True, metavar="WORD",
-                     help="Only events whose title, summary, tags or actors contain WORD (repeat: all must match)."),
+                     help="Only events whose title, aliases, summary, tags, places or actors have WORD as a word or "
+                          "the start of one (several words: as a phrase; repeat: all must match)."),
         click.option("--tag", "tags", multiple=True, metavar="TAG", shell_complete=complete_tag,
                      help="Only events with this tag (repeat: all)."),
         click.option("--strict", is_flag=True, help="Only events wholly inside the dates, not just overlapping them."),
@@ -139,16 +142,22 @@ FILTER_PARAMS = ("from_", "to", "on", "actors", "keywords", "tags", "strict", "s
                  "disputed")
 
 
-def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
-    """The dataset and the events that pass the options of `filter_options`."""
+def filtered(ctx: click.Context, params: dict) -> tuple[Dataset, EventFilter]:
+    """The dataset and the filter that the options of `filter_options` ask for."""
     when = date_range(params["from_"], params["to"], params["on"])
     if any(not fold(keyword) for keyword in params["keywords"]):
         raise click.BadParameter("a keyword needs at least one letter or digit", param_hint="'--keyword'")
-    data = load(ctx, within=when)
-    return data, select_events(data, _event_filter(data, when, params))
+    data = load(ctx)
+    return data, event_filter(data, when, params)
 
 
-def _event_filter(data: Dataset, when: DayRange | None, params: dict) -> EventFilter:
+def selected_events(ctx: click.Context, params: dict) -> tuple[Dataset, list]:
+    """The dataset and the events that pass the options of `filter_options`."""
+    data, wanted = filtered(ctx, params)
+    return data, select_events(data, wanted)
+
+
+def event_filter(data: Dataset, when: DayRange | None, params: dict) -> EventFilter:
     return EventFilter(
         when=when,
         strict=params["strict"],

@@ -1,11 +1,15 @@
-"""Questions asked of a dataset: which actor is meant by a name, which events match a set of filters."""
+"""Questions asked of a dataset: which actor is meant by a name, which events match a set of filters.
+
+Events are selected by SQL against the dataset's store (`store`): dates, actors and tags by their indexes, words by
+the full-text index. Actors are few enough to be searched as objects.
+"""
 
 from __future__ import annotations
 
-
 from cold_war_cli.dates import DayRange
 from cold_war_cli.errors import LookupFailed
-from cold_war_cli.models import Actor, Dataset, Event, Role
+from cold_war_cli.models import Actor, Event, Role
+from cold_war_cli.store import Store as Dataset
 from cold_war_cli.text import fold
 from cold_war_cli.value import Value
 
@@ -87,10 +91,6 @@ def _contains_words(words: list[str], wanted: list[str]) -> bool:
     return any(words[i : i + n] == wanted for i in range(len(words) - n + 1))
 
 
-def actor_events(dataset: Dataset, actor: Actor) -> list[Event]:
-    return [event for event in dataset.events if actor.id in event.actor_ids]
-
-
 # ------------------------------------------------------------------------------------------ events
 
 
@@ -115,70 +115,66 @@ class EventMatch(Value):
         self.partial = partial  # the event's range only overlaps the asked range (it may lie partly outside)
 
 
-class _Haystacks:
-    """Folded searchable text per event, built once per query run. An actor's names and a tag are folded once
-    for all the events that share them: on a large dataset that is most of the text."""
+class Where(Value):
+    """An SQL condition on `events AS e` and its parameters."""
 
-    __slots__ = ("dataset", "cache", "tags", "actors")
+    __slots__ = ("sql", "params")
 
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self.cache: dict[str, str] = {}
-        self.tags: dict[str, str] = {}  # tag -> folded
-        self.actors: dict[str, str] = {}  # actor id -> folded names, " | " between them
+    def __init__(self, sql: str, params: tuple):
+        self.sql, self.params = sql, params
 
-    def text(self, event: Event) -> str:
-        if event.id not in self.cache:
-            parts = [fold(event.title), *(fold(alias) for alias in event.aliases), fold(event.summary)]
-            parts += [self._tag(tag) for tag in event.tags]
-            parts += [self._actor(actor_id) for actor_id in event.actor_ids]
-            self.cache[event.id] = " " + " | ".join(parts) + " "
-        return self.cache[event.id]
 
-    def _tag(self, tag: str) -> str:
-        if tag not in self.tags:
-            self.tags[tag] = fold(tag)
-        return self.tags[tag]
+def where(wanted: EventFilter, db) -> Where:
+    """The filters of `wanted` (all but sort, reverse and limit) as one SQL condition (`db`: the store's
+    database, which keywords need)."""
+    from cold_war_cli.text import fold
 
-    def _actor(self, actor_id: str) -> str:
-        if actor_id not in self.actors:
-            actor = self.dataset.actor(actor_id)
-            self.actors[actor_id] = " | ".join(fold(name) for name in (actor.names if actor else (actor_id,)))
-        return self.actors[actor_id]
+    clauses, params = ["1"], []
+    if wanted.when is not None:
+        low, high = wanted.when.start.toordinal(), wanted.when.end.toordinal()
+        clauses.append('e.start >= ? AND e."end" <= ?' if wanted.strict else 'e.start <= ? AND e."end" >= ?')
+        params += [low, high] if wanted.strict else [high, low]
+    for actor_id in wanted.actor_ids:
+        clauses.append("e.rowid IN (SELECT event FROM event_actors WHERE actor = ?)")
+        params.append(actor_id)
+    for tag in dict.fromkeys(fold(t) for t in wanted.tags):
+        clauses.append("e.rowid IN (SELECT event FROM event_tags WHERE folded = ?)")
+        params.append(tag)
+    if wanted.disputed:
+        clauses.append("e.disputed = 1")
+    if wanted.keywords:
+        from cold_war_cli.search import words_match
+
+        require_full_text(db)
+        clauses.append("e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(" AND ".join(words_match(db, k) for k in wanted.keywords))
+    return Where(" AND ".join(clauses), tuple(params))
+
+
+def _order(wanted: EventFilter) -> str:
+    if wanted.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {wanted.sort!r}")
+    way = " DESC" if wanted.reverse else ""
+    return f"e.rowid{way}" if wanted.sort == "start" else f'e."end"{way}, e.start{way}, e.id{way}'
 
 
 def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
     """The events that pass every filter, in the asked order."""
-    keywords = [fold(k) for k in wanted.keywords]
-    tags = {fold(t) for t in wanted.tags}
-    haystacks = _Haystacks(dataset)
-    found = []
-    for event in dataset.events:
-        partial = False
-        if wanted.when is not None:
-            if not wanted.when.overlaps(event.range):
-                continue
-            partial = not wanted.when.contains(event.range)
-            if partial and wanted.strict:
-                continue
-        if wanted.actor_ids and not all(a in event.actor_ids for a in wanted.actor_ids):
-            continue
-        if tags and not tags.issubset({fold(t) for t in event.tags}):
-            continue
-        if wanted.disputed and not event.alt_dates:
-            continue
-        if keywords and not all(k in haystacks.text(event) for k in keywords):
-            continue
-        found.append(EventMatch(event, partial))
-    if wanted.sort == "end":
-        found.sort(key=lambda m: (m.event.end, m.event.start, m.event.id))
-    elif wanted.sort != "start":
-        raise ValueError(f"unknown sort key {wanted.sort!r}")  # dataset events are already in start order
-    if wanted.reverse:
-        found.reverse()
-    if wanted.limit is not None:
-        found = found[: wanted.limit]
-    return found
+    condition = where(wanted, dataset.db)
+    limit = "" if wanted.limit is None else f" LIMIT {int(wanted.limit)}"
+    sql = f"SELECT e.json FROM events AS e WHERE {condition.sql} ORDER BY {_order(wanted)}{limit}"
+    return [EventMatch(event, _partial(wanted.when, event)) for event in dataset.event_rows(sql, condition.params)]
+
+
+def _partial(when: DayRange | None, event: Event) -> bool:
+    return when is not None and not when.contains(event.range)
+
+
+def require_full_text(db) -> None:
+    from cold_war_cli.search import NoFullTextSearch, has_fts5
+
+    if not has_fts5(db):
+        raise NoFullTextSearch("word search needs SQLite's FTS5, which this Python's sqlite3 module lacks")
 
 
 # ---------------------------------------------------------------------------------------- lookups
@@ -187,9 +183,8 @@ def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
 def find_event(dataset: Dataset, event_id: str) -> Event:
     """One event by its id, in any case (ids are lower-case slugs); a missing id fails with the closest ids."""
     wanted_id = event_id.strip().lower()
-    for event in dataset.events:
-        if event.id == wanted_id:
-            return event
+    for event in dataset.event_rows("SELECT json FROM events WHERE id = ?", (wanted_id,)):
+        return event
     import difflib
 
     wanted = fold(event_id).replace(" ", "-")
@@ -200,7 +195,8 @@ def find_event(dataset: Dataset, event_id: str) -> Event:
         return max(difflib.SequenceMatcher(None, wanted, candidate).ratio(),
                    difflib.SequenceMatcher(None, wanted, head).ratio() - 0.05)
 
-    scored = sorted(((likeness(e.id), e.id) for e in dataset.events), key=lambda item: (-item[0], item[1]))
+    ids = [row[0] for row in dataset.db.execute("SELECT id FROM events")]
+    scored = sorted(((likeness(i), i) for i in ids), key=lambda item: (-item[0], item[1]))
     close = [event_id_ for score, event_id_ in scored[:3] if score >= SUGGEST_RATIO]
     raise LookupFailed(f"no event has the id '{event_id}'", close)
 
@@ -211,15 +207,17 @@ def related_events(dataset: Dataset, event: Event, limit: int = 5, within_days: 
     A shared person counts twice as much as a shared state or organization (the superpowers take part in most
     events, so sharing them says little); ties go to the nearer event.
     """
-    mine = set(event.actor_ids)
+    mine = tuple(dict.fromkeys(event.actor_ids))
+    if not mine:
+        return []
+    low, high = event.start.toordinal() - within_days, event.start.toordinal() + within_days
+    marks = ", ".join("?" * len(mine))
+    sql = (f"SELECT e.json FROM events AS e WHERE e.start BETWEEN ? AND ? AND e.id != ? AND e.rowid IN "
+           f"(SELECT event FROM event_actors WHERE actor IN ({marks})) ORDER BY e.rowid")
     scored = []
-    for other in dataset.events:
-        shared = mine.intersection(other.actor_ids)
-        if other.id == event.id or not shared:
-            continue
+    for other in dataset.event_rows(sql, (low, high, event.id, *mine)):
+        shared = set(mine).intersection(other.actor_ids)
         distance = abs((other.start - event.start).days)
-        if distance > within_days:
-            continue
         weight = sum(2 if (a := dataset.actor(i)) and a.kind == "person" else 1 for i in shared)
         scored.append((-weight, distance, other.id, other))
     scored.sort(key=lambda item: item[:3])

@@ -200,3 +200,14 @@ def world_rows(record: dict) -> list[dict]:
                   "title": e["title"], "detail": f"{e['days']:+d} days"}
                  for side, e in record["nearest"].items() if e]
     return rows
+
+
+SEARCH_FIELDS = (*EVENT_FIELDS, "score", "snippet")
+
+
+def search_record(dataset: Dataset, hit) -> dict:
+    """An event found by search: its record with the relevance score and the matched words marked **so**."""
+    from cold_war_cli.search import marked
+
+    return {**event_record(dataset, EventMatch(hit.event, hit.partial)), "score": hit.score,
+            "snippet": marked(hit.snippet)}

@@ -275,6 +275,43 @@ def _events_table(dataset: Dataset, matches: list[EventMatch]):
     return table
 
 
+def render_search(dataset: Dataset, hits: list, fmt: str, terminal: Terminal) -> str:
+    """Search results, best first: events with their score and a snippet of the matched words."""
+    if fmt in ("json", "nl", "csv"):
+        rows = [records.search_record(dataset, hit) for hit in hits]
+        if fmt == "json":
+            return json_array(rows, terminal)
+        if fmt == "nl":
+            return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return _csv([records.csv_row(row) + [str(row["score"]), row["snippet"]] for row in rows],
+                    (*records.CSV_FIELDS, "score", "snippet"))
+    if fmt == "plain":
+        return "".join(_plain_line([*_event_fields(hit), f"{hit.score:.3f}"]) for hit in hits)
+    if fmt == "table":
+        return _rich(terminal, lambda: [_search_table(hits)] if hits else [])
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _search_table(hits: list):
+    from rich.table import Table
+    from rich.text import Text
+
+    from cold_war_cli.search import MARK_END, MARK_START
+
+    table = Table(show_lines=False, expand=True, header_style="bold")
+    table.add_column("Date", overflow="fold", style="cyan", min_width=10, max_width=13)
+    table.add_column("Event", overflow="fold", ratio=1)
+    table.add_column("Match", overflow="fold", ratio=1)
+    for hit in hits:
+        event = hit.event
+        what = Text(visible(event.title), style="bold") + Text("\n" + event.id, style="dim")
+        snippet = Text()
+        for i, part in enumerate(hit.snippet.replace(MARK_END, MARK_START).split(MARK_START)):
+            snippet.append(visible(part), style="bold reverse" if i % 2 else None)  # the matched words stand out
+        table.add_row(Text(visible(records.display_date(event))), what, snippet)
+    return table
+
+
 def _rich(terminal: Terminal, build) -> str:
     """Render rich renderables to a string with a console built for this call."""
     from rich.console import Console
@@ -428,3 +465,147 @@ def _event_card(record: dict):
     fact("Related", [f"{r['start']}  {r['title']} ({r['id']})" for r in record["related"]])
     parts.append(facts)
     return parts
+
+
+# ------------------------------------------------------------------------------------------- citations
+
+CITATION_LABELS = {"chicago": ("Note", "Bibliography"), "apa": ("In text", "Reference"),
+                   "mla": ("In text", "Works cited")}
+
+
+def render_citations(cited: list, style: str, terminal: Terminal) -> str:
+    """`cwc cite`: per event a heading line, then each citation's note (or in-text citation) and bibliography
+    entry. Plain text in a pipe, one line each, ready to paste; on a terminal, titles in italics where the style
+    sets them so. `cited` is a list of cite.EventCitations."""
+    note_label, entry_label = CITATION_LABELS[style]
+    if not terminal.is_tty:
+        lines = []
+        for block in cited:
+            lines.append(f"{visible(block.event.id)}\t{visible(block.event.title)}")
+            for c in block.citations:
+                mark = " (alternative date)" if c.alternative else ""
+                lines.append(f"{note_label}{mark}: " + visible("".join(s.text for s in c.note)))
+                lines.append(f"{entry_label}{mark}: " + visible("".join(s.text for s in c.entry)))
+            lines.append("")
+        return "".join(line + "\n" for line in lines[:-1])
+
+    def build():
+        from rich.text import Text
+
+        parts = []
+        for block in cited:
+            parts.append(Text(visible(block.event.title), style="bold") + Text(f"  {block.event.id}", style="dim"))
+            for c in block.citations:
+                mark = " (alternative date)" if c.alternative else ""
+                for label, spans in ((note_label, c.note), (entry_label, c.entry)):
+                    line = Text()
+                    line.append(f"{label}{mark}: ", style="cyan")
+                    for span in spans:
+                        line.append(visible(span.text), style=span.style)
+                    parts.append(line)
+            parts.append(Text(""))
+        return parts[:-1]
+
+    return _rich(terminal, build)
+
+
+# ------------------------------------------------------------------------------------------- timeline
+
+TIMELINE_COLOURS = ("cyan", "green", "magenta", "yellow", "blue", "red", "bright_cyan", "bright_green",
+                    "bright_magenta", "bright_blue")
+_TIMELINE_KEY = {"bar": "interval", "mark": "day", "vague": "month, year or decade", "?": "uncertain",
+                 "~": "approximate"}
+
+
+def render_timeline(layout, terminal: Terminal, glyphs=None, heading: str | None = None) -> str:
+    """`cwc timeline` on a terminal: the axis, one line per row (its label, then its cells), the key. Colour
+    (by first tag, or by lane) only adds to what the characters say."""
+    width = layout.label_width + 1 + layout.axis.width  # the heading and key wrap at the chart's width
+    sized = Terminal(terminal.is_tty, width, terminal.color, terminal.height)
+    return _rich(sized, lambda: _timeline_lines(layout, glyphs, heading, terminal.color))
+
+
+def render_timeline_svg(layout, glyphs=None, heading: str | None = None, title: str = "cwc timeline") -> str:
+    """The same drawing, in colour, as an SVG document (rich's recorded console)."""
+    from rich.console import Console
+
+    width = layout.label_width + 1 + layout.axis.width
+    console = Console(file=io.StringIO(), record=True, width=width, force_terminal=True, color_system="truecolor",
+                      markup=False, emoji=False, highlight=False, soft_wrap=False)
+    for line in _timeline_lines(layout, glyphs, heading, True):
+        console.print(line)
+    return console.export_svg(title=title)
+
+
+def _timeline_colours(layout) -> dict[str, str]:
+    """Lanes take the colours in turn (their label names them); events take their first tag's, for the most
+    used tags only, so that no colour stands for two tags."""
+    if layout.by != "event":
+        return {row.key: TIMELINE_COLOURS[i % len(TIMELINE_COLOURS)] for i, row in enumerate(layout.rows)}
+    counts: dict[str, int] = {}
+    for row in layout.rows:
+        if row.key:
+            counts[row.key] = counts.get(row.key, 0) + 1
+    ranked = sorted(counts, key=lambda key: -counts[key])[:len(TIMELINE_COLOURS)]
+    return dict(zip(ranked, TIMELINE_COLOURS))
+
+
+def _timeline_lines(layout, glyphs, heading: str | None, color: bool) -> list:
+    from rich.text import Text
+
+    from cold_war_cli import timeline as core
+
+    glyphs = glyphs or core.GLYPHS_UTF8
+    axis = layout.axis
+    pad = " " * (layout.label_width + 1)
+    colours = _timeline_colours(layout)
+    majors, ticks, rule = core.axis_lines(axis, glyphs)
+    tick_cells = {t.pos for t in axis.ticks}
+    lines = [Text(visible(heading), style="bold")] if heading else []
+    lines += [Text(pad + majors, style="bold")] if majors.strip() else []
+    lines += [Text(pad + ticks), Text(pad + rule, style="dim")]
+    for row in layout.rows:
+        line = Text(visible(row.label), no_wrap=True)
+        line.truncate(layout.label_width, overflow="ellipsis", pad=True)
+        line.append(" ")
+        colour = colours.get(row.key, "")
+        for i, kind in enumerate(core.cells(row, axis)):
+            if kind is None:
+                line.append(glyphs["grid"] if i in tick_cells else " ", style="dim")
+            else:
+                line.append(glyphs[kind], style=_cell_style(kind, colour))
+        lines.append(line)
+    if len(layout.rows) > 20:  # a tall chart gets its scale again at the bottom
+        lines += [Text(pad + rule, style="dim"), Text(pad + ticks)]
+    lines.append(_timeline_key(layout, glyphs, colours if color and layout.by == "event" else {}))
+    return lines
+
+
+def _cell_style(kind: str, colour: str) -> str:
+    if kind == "vague":
+        return f"{colour} dim".strip()
+    if kind in ("?", "~", "left", "right", "mark"):
+        return f"bold {colour}".strip()
+    return colour
+
+
+def _timeline_key(layout, glyphs, tag_colours: dict[str, str]):
+    from rich.text import Text
+
+    from cold_war_cli import timeline as core
+
+    used = core.kinds_used(layout)
+    key = Text(style="dim")
+    for kind in used:
+        if kind in _TIMELINE_KEY:
+            meaning = _TIMELINE_KEY[kind]
+            if kind == "bar" and layout.by == "actor" and any(not item.id for row in layout.rows for item in row.items):
+                meaning = "interval or term of office"
+            key.append(f"{glyphs[kind]} {meaning}   ")
+    if "left" in used or "right" in used:
+        key.append(f"{glyphs['left']} {glyphs['right']} goes on past the axis   ")
+    for tag, colour in tag_colours.items():
+        key.append(glyphs["bar"], style=colour)
+        key.append(" " + visible(tag) + "  ")
+    key.rstrip()
+    return key

@@ -1,29 +1,34 @@
-"""Counting events by year, decade, tag or actor."""
+"""Counting events by year, decade, tag or actor: GROUP BY queries of the store."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from cold_war_cli.models import Dataset, Event
+from cold_war_cli.query import EventFilter, where
+from cold_war_cli.store import Store
 
 GROUPINGS = ("year", "decade", "tag", "actor")
 
+_YEAR = "CAST(substr(e.start_date, 1, 4) AS INTEGER)"
+_KEYS = {
+    "year": (f"{_YEAR}", "", "k"),
+    "decade": (f"{_YEAR} / 10 * 10", "", "k"),
+    "tag": ("t.tag", " JOIN event_tags AS t ON t.event = e.rowid", "n DESC, k"),
+    "actor": ("a.actor", " JOIN event_actors AS a ON a.event = e.rowid", "n DESC, k"),
+}
 
-def count_events(dataset: Dataset, events: list[Event], by: str) -> list[tuple[str, int]]:
-    """(key, count) pairs. Years and decades go by an event's first day, in time order; tags and actors
-    count every event they appear in, most frequent first."""
-    counts: Counter[str] = Counter()
-    for event in events:
-        if by == "year":
-            counts[str(event.start.year)] += 1
-        elif by == "decade":
-            counts[f"{event.start.year // 10 * 10}s"] += 1
-        elif by == "tag":
-            counts.update(set(event.tags))
-        elif by == "actor":
-            counts.update(set(event.actor_ids))
-        else:
-            raise ValueError(f"cannot count by {by!r}")
-    if by in ("year", "decade"):
-        return sorted(counts.items())
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+def count_events(dataset: Store, wanted: EventFilter, by: str) -> list[tuple[str, int]]:
+    """(key, count) pairs for the events passing `wanted`'s filters. Years and decades go by an event's first day,
+    in time order; tags and actors count every event they appear in, most frequent first."""
+    if by not in _KEYS:
+        raise ValueError(f"cannot count by {by!r}")
+    key, join, order = _KEYS[by]
+    condition = where(wanted, dataset.db)
+    sql = f"SELECT {key} AS k, count(*) AS n FROM events AS e{join} WHERE {condition.sql} GROUP BY k ORDER BY {order}"
+    rows = dataset.db.execute(sql, condition.params).fetchall()
+    if by == "decade":
+        return [(f"{k}s", n) for k, n in rows]
+    return [(str(k), n) for k, n in rows]
+
+
+def events_per_actor(dataset: Store) -> dict[str, int]:
+    return dict(dataset.db.execute("SELECT actor, count(*) FROM event_actors GROUP BY actor"))

@@ -106,17 +106,22 @@ def holders(dataset: Dataset, place_ids: tuple[str, ...], when: DayRange) -> lis
 
 def world_at(dataset: Dataset, when: DayRange, around: int) -> WorldView:
     window = DayRange(_shift(when.start, -around), _shift(when.end, around), when.precision)
-    going_on = [e for e in dataset.events if e.range.contains(when) and e.range != when
+    low, high = window.start.toordinal(), window.end.toordinal()
+    close = list(dataset.event_rows('SELECT json FROM events WHERE start <= ? AND "end" >= ? ORDER BY rowid',
+                                    (high, low)))
+    going_on = [e for e in close if e.range.contains(when) and e.range != when
                 and (e.end - e.start).days > (when.end - when.start).days]
     ongoing = {e.id for e in going_on}
-    nearby = [Nearby(e, _offset(e, when)) for e in dataset.events if e.range.overlaps(window) and e.id not in ongoing]
+    nearby = [Nearby(e, _offset(e, when)) for e in close if e.id not in ongoing]
     nearby.sort(key=lambda n: (abs(n.days), n.days, n.event.start, n.event.id))
     disputed = [e for e in (*going_on, *(n.event for n in nearby)) if e.alt_dates]
     states = [a for e in (*going_on, *(n.event for n in nearby)) for a in e.actor_ids
               if (actor := dataset.actor(a)) is not None and actor.kind == "state" and a not in MAIN_POWERS]
     places = (*MAIN_POWERS, *ORGANIZATIONS, *dict.fromkeys(states))
-    before = max((e for e in dataset.events if e.end < window.start), key=lambda e: (e.end, e.id), default=None)
-    after = min((e for e in dataset.events if e.start > window.end), key=lambda e: (e.start, e.id), default=None)
+    before = next(dataset.event_rows('SELECT json FROM events WHERE "end" < ? ORDER BY "end" DESC, id DESC LIMIT 1',
+                                     (low,)), None)
+    after = next(dataset.event_rows("SELECT json FROM events WHERE start > ? ORDER BY start, id LIMIT 1", (high,)),
+                 None)
     return WorldView(when, window, holders(dataset, places, when), going_on, nearby, disputed,
                      Nearby(before, _offset(before, when)) if before else None,
                      Nearby(after, _offset(after, when)) if after else None)

@@ -7,7 +7,7 @@ A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the 
 dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}, "actors": {id: {field: new
 value}}} (an actor's `roles`, `sources`, `born` and `died`). A candidate file may also add terms of office to
 existing actors: {"actor_roles": {id: [role, ...]}}, and a fixes file may date sources: {"sources_issued": {id:
-"YYYY[-MM[-DD]]"}}. New sources and actors are added
+"YYYY[-MM[-DD]]"}} or complete them: {"source_fixes": {id: {"url"|"issued"|"accessed"|"container"|...: value}}}. New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -24,6 +24,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
 FIX_FIELDS = {"date", "title", "summary", "sources", "alt_dates", "notes", "aliases", "label", "bounds", "places",
               "actors", "tags"}
 ACTOR_FIX_FIELDS = {"roles", "sources", "born", "died"}
+SOURCE_FIX_FIELDS = {"url", "issued", "accessed", "container", "volume", "publisher", "place", "note"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
                     added["changed sources"] += 1
                 else:
                     problems.append(f"{path}: source '{source_id}' unknown or already dated; left unchanged")
+            for source_id, change in content.get("source_fixes", {}).items():  # a source record completed
+                if source_id not in sources or set(change) - SOURCE_FIX_FIELDS:
+                    problems.append(f"{path}: source '{source_id}' unknown, or the change names fields other than "
+                                    f"{sorted(SOURCE_FIX_FIELDS)}; left unchanged")
+                    continue
+                sources[source_id].update(change)
+                added["changed sources"] += 1
             for event_id, change in content.get("events", {}).items():
                 if event_id not in events:
                     problems.append(f"{path}: no event '{event_id}' to change")

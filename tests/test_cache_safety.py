@@ -26,7 +26,7 @@ def cache_folder(tmp_path, monkeypatch):
 
 
 def snapshot_name() -> str:
-    return cache.snapshot_name(MINI.read_bytes())
+    return cache.database_name(MINI.read_bytes())
 
 
 def test_snapshots_and_their_folder_are_private(cache_folder, tmp_path):
@@ -35,7 +35,7 @@ def test_snapshots_and_their_folder_are_private(cache_folder, tmp_path):
     private.chmod(0o600)
     load(private)
     assert stat.S_IMODE(cache_folder.stat().st_mode) == 0o700
-    (snap,) = cache_folder.glob("*.snap")
+    (snap,) = cache_folder.glob("*.db")
     assert stat.S_IMODE(snap.stat().st_mode) == 0o600
 
 
@@ -65,6 +65,8 @@ def test_links_planted_at_every_name_cwc_could_write_redirect_nothing(cache_fold
     for other in range(pid - 50, pid + 200):
         (cache_folder / f".{name}.{other}.tmp").symlink_to(victim)
     (cache_folder / name).symlink_to(victim)
+    record = cache._stat_record(str(MINI))
+    record.symlink_to(victim)
     assert load(MINI).events and load(MINI).events
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert not (cache_folder / name).is_symlink() and (cache_folder / name).stat().st_size > 0
@@ -81,61 +83,74 @@ def test_what_is_not_a_regular_snapshot_file_is_never_read(cache_folder, tmp_pat
     elif planted == "directory":
         target.mkdir()
     else:
-        good = tmp_path / "good.snap"
+        good = tmp_path / "good.db"
         load(MINI)  # writes a real snapshot, moved elsewhere and linked back
         target.rename(good)
         target.symlink_to(good)
-    assert cache.open_snapshot(target.name) is None
-    assert [e.id for e in load(MINI).events] == [e.id for e in load(MINI, events=True).events]
+    assert cache.open_database(target.name) is None
+    with_cache = [e.id for e in load(MINI).events]
+    os.environ["CWC_NO_CACHE"] = "1"
+    try:
+        assert with_cache == [e.id for e in load(MINI).events]
+    finally:
+        del os.environ["CWC_NO_CACHE"]
 
 
-def test_a_snapshot_truncated_while_it_is_read_is_rebuilt_not_a_crash(cache_folder, monkeypatch):
-    monkeypatch.setattr(cache, "WHOLE_BELOW", 0)  # read a chunk at a time, as large snapshots are
+def test_a_database_truncated_while_it_is_read_is_an_error_not_a_crash_and_the_command_rebuilds(cache_folder, run):
+    import sqlite3
+
+    from cold_war_cli import store
+
     expected = [e.id for e in load(MINI).events]
-    snapshot = cache.open_snapshot(snapshot_name())
-    os.truncate(cache_folder / snapshot_name(), len(cache.MAGIC) + 10)
-    with pytest.raises(cache.Damaged):
-        snapshot.dataset(str(MINI))
-    assert [e.id for e in load(MINI).events] == expected
+    db = cache.open_database(snapshot_name())
+    os.truncate(cache_folder / snapshot_name(), 2048)
+    with pytest.raises(sqlite3.DatabaseError):
+        list(store.Store(str(MINI), db).events)
+    result = run("events", "--plain")
+    assert result.exit_code == 0 and [line.split("\t")[2] for line in result.stdout.splitlines()] == expected
 
 
-def test_a_forged_snapshot_with_matching_checksums_is_rebuilt(cache_folder):
-    import marshal
-    import zlib
+@pytest.mark.parametrize("forgery", ["other format", "counts disagree", "no tables", "empty tables"])
+def test_a_forged_database_is_rebuilt(cache_folder, forgery):
+    import sqlite3
 
     expected = [e.id for e in load(MINI).events]
     path = cache_folder / snapshot_name()
-    raw = path.read_bytes()
-    size = int.from_bytes(raw[-12:-4], "little")
-    body = raw[: len(raw) - 12 - size]
-    for forged in [("not", "a", "header"), (2, (("x",),), (), (), (), (0,), (), 0), 12345]:
-        header = marshal.dumps(forged)
-        path.write_bytes(body + header + len(header).to_bytes(8, "little") + zlib.crc32(header).to_bytes(4, "little"))
-        assert [e.id for e in load(MINI).events] == expected
+    db = sqlite3.connect(path)
+    if forgery == "other format":
+        db.execute("UPDATE meta SET value = 'cwc-store-0' WHERE key = 'format'")
+    elif forgery == "counts disagree":
+        db.execute("DELETE FROM events WHERE rowid = (SELECT max(rowid) FROM events)")
+    elif forgery == "no tables":
+        db.executescript("DROP TABLE meta; DROP TABLE events;")
+    else:
+        db.executescript("DELETE FROM meta; DELETE FROM events;")
+    db.commit()
+    db.close()
+    assert [e.id for e in load(MINI).events] == expected
 
 
 def test_an_interrupted_write_leaves_no_temporary_file(cache_folder, monkeypatch):
-    real = cache._checksum
-    calls = []
+    from cold_war_cli import store
 
-    def interrupted(data):
-        calls.append(1)
-        if len(calls) == 2:
-            os.kill(os.getpid(), signal.SIGTERM)  # made a KeyboardInterrupt while the snapshot is written
-        return real(data)
+    real = store._index_words
+
+    def interrupted(db):
+        os.kill(os.getpid(), signal.SIGTERM)  # made a KeyboardInterrupt while the database is built
+        return real(db)
 
     before = signal.getsignal(signal.SIGTERM)
-    monkeypatch.setattr(cache, "_checksum", interrupted)
+    monkeypatch.setattr(store, "_index_words", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load(MINI)
     assert signal.getsignal(signal.SIGTERM) is before
-    assert list(cache_folder.iterdir()) == []
+    assert [p for p in cache_folder.iterdir() if not p.name.endswith(cache.STAT_SUFFIX)] == []
 
 
 def test_temporary_files_left_by_killed_runs_are_removed_later(cache_folder, tmp_path):
     cache_folder.mkdir(mode=0o700)
-    stale = cache_folder / f".{'0' * 40}.snap.abcdef{cache.TEMPORARY}"
-    fresh = cache_folder / f".{'1' * 40}.snap.abcdef{cache.TEMPORARY}"
+    stale = cache_folder / f".{'0' * 40}.db.abcdef{cache.TEMPORARY}"
+    fresh = cache_folder / f".{'1' * 40}.db.abcdef{cache.TEMPORARY}"
     for leftover in (stale, fresh):
         leftover.write_bytes(b"x" * 1000)
     old = time.time() - cache.STALE_AFTER - 60

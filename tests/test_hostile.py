@@ -428,7 +428,7 @@ CONTROL_KEYS = ("csi", "osc", "controls", "bidi")
 def test_the_loader_refuses_control_characters_in_any_text(run, write_dataset, monkeypatch, key, fast):
     monkeypatch.setenv("CWC_NO_CACHE", "1")
     if not fast:
-        monkeypatch.setattr(decode, "snapshot", lambda data: (_ for _ in ()).throw(decode.NotFast()))
+        monkeypatch.setattr(decode, "contents", lambda data: (_ for _ in ()).throw(decode.NotFast()))
     for field in ("title", "summary", "places", "label", "locator"):
         raw = mini_raw()
         event = raw["events"][2]
@@ -798,7 +798,7 @@ def test_filters_and_lookups_treat_hostile_text_as_text(run, hostile):
 
 
 def _snapshots(folder):
-    return sorted(folder.glob("*.snap"))
+    return sorted(folder.glob("*.db"))
 
 
 @pytest.fixture

@@ -446,7 +446,9 @@ def _build(raw):
     def fail(where, message):
         raise AssertionError(f"generated dataset is invalid: {where}: {message}")
 
-    return schema.build(raw, "generated.json", fail)
+    from cold_war_cli import store
+
+    return store.of(schema.build(raw, "generated.json", fail))
 
 
 event_filters = st.builds(

@@ -392,7 +392,7 @@ def test_a_writable_home_gets_the_cache_that_a_read_only_one_must_do_without(rea
     writable.mkdir()
     result = _run_read_only(site, writable, cwd, "-m", "cold_war_cli", "events", "--json")
     assert result.returncode == 0, result.stderr
-    assert list((writable / ".cache" / "cwc").glob("*.snap")), sorted(writable.rglob("*"))
+    assert list((writable / ".cache" / "cwc").glob("*.db")), sorted(writable.rglob("*"))
 
 
 def test_a_read_only_installation_and_home_work(read_only_install):
