@@ -29,7 +29,7 @@ STAT_SETTLE = 2.0
 
 
 def cache_dir() -> Path | None:
-    """Where snapshots live (None: no cache). The folder may not exist yet."""
+    """Where databases live (None: no cache). The folder may not exist yet."""
     env = os.environ
     if env.get("CWC_NO_CACHE"):
         return None
@@ -89,7 +89,7 @@ def _name(digest) -> str:
     return digest.hexdigest() + SUFFIX
 
 
-TEMPORARY = ".tmp"  # the ending of a snapshot being written
+TEMPORARY = ".tmp"  # the ending of a database (or stat record) being written
 STALE_AFTER = 600  # seconds after which a temporary file is a killed run's leftover (writing 1,000,000 events: 15 s)
 
 
@@ -221,8 +221,8 @@ def _regular(path: Path) -> bool:
 STAT_SUFFIX = ".stat"
 
 
-def _stat_record(data_path: str) -> Path | None:
-    folder = _folder(create=False)
+def _stat_record(data_path: str, create: bool = False) -> Path | None:
+    folder = _folder(create=create)
     if folder is None:
         return None
     where = os.path.abspath(data_path).encode("utf-8", "surrogateescape")
@@ -262,7 +262,7 @@ def remember(data_path: str, info: os.stat_result, name: str) -> None:
 
     if time.time() - info.st_mtime < STAT_SETTLE:
         return
-    record = _stat_record(data_path)
+    record = _stat_record(data_path, create=True)
     if record is None:
         return
     temporary = None

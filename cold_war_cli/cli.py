@@ -29,6 +29,7 @@ from cold_war_cli.query import (
     EventFilter,
     EventMatch,
     find_event,
+    iter_events,
     office_holders,
     related_events,
     select_actors,
@@ -50,7 +51,7 @@ def run() -> None:
     """The console entry point (`cwc`, `python -m cold_war_cli`): the CLI, then a hard exit once output is flushed.
 
     The interpreter's teardown, freeing every module and object one by one, cost about 10 ms of each run, as much
-    as all of cwc's own start-up, and nothing cwc leaves behind needs it: output files are closed, snapshots
+    as all of cwc's own start-up, and nothing cwc leaves behind needs it: output files are closed, databases
     replaced and the pager waited for before a command returns. (mypy ends its runs the same way.) Tests call
     `cli` itself, which exits normally, and so does `run` under a profiler or tracer.
     """
@@ -231,8 +232,12 @@ def events(ctx, fmt, fields, pager, **filters):
     "partial": true in JSON). With no filter, every event is listed.
     """
     chosen = choose_fields(fields, records.EVENT_FIELDS)
-    data, matches = selected_events(ctx, filters)
     fmt, term = _format(fmt)
+    if not chosen and not term.is_tty and fmt in ("json", "nl", "csv"):  # a dump into a pipe: streamed
+        data, wanted = filtered(ctx, filters)
+        render.emit(render.stream_events(data, iter_events(data, wanted), fmt))
+        return
+    data, matches = selected_events(ctx, filters)
     if chosen:
         text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt, term)
     else:
@@ -272,13 +277,9 @@ def search(ctx, query, fmt, fields, pager, **filters):
     chosen = choose_fields(fields, records.SEARCH_FIELDS)
     data, wanted = filtered(ctx, filters)
     limit = 20 if filters["limit"] is None else filters["limit"]
-    found = search_module.search(data, text, wanted, limit)
+    in_date_order = ctx.get_parameter_source("sort") != click.core.ParameterSource.DEFAULT or filters["reverse"]
+    found = search_module.search(data, text, wanted, limit, in_date_order)
     hits = found.hits
-    source = ctx.get_parameter_source
-    if source("sort") != click.core.ParameterSource.DEFAULT or filters["reverse"]:
-        key = (lambda h: (h.event.start, h.event.end, h.event.id)) if filters["sort"] == "start" else (
-            lambda h: (h.event.end, h.event.start, h.event.id))
-        hits = sorted(hits, key=key, reverse=filters["reverse"])
     notes = ctx.find_root().ensure_object(dict).setdefault("notes", [])
     for wrong, right in found.corrections:
         notes.append(f"Note: no event has the word '{wrong}'; showing results for '{right}'.")

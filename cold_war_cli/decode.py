@@ -1,9 +1,10 @@
-"""The fast way from dataset bytes to a snapshot: typed decoding with msgspec, then the checks it cannot express.
+"""The fast way from dataset bytes to the store's contents: typed decoding with msgspec, then the checks it cannot
+express.
 
 msgspec checks types, required fields and unknown fields in C while it decodes, about twice as fast as json.loads
-alone. This module only says "valid, here is the snapshot" or gives up (NotFast); `schema.build` stays the reference
+alone. This module only says "valid, here are the contents" or gives up (NotFast); `schema.build` stays the reference
 that explains every problem, so a file this path refuses is read again by `schema` for its message. Models are
-built only for the events a command needs (`cache.Snapshot.dataset`).
+built only for the events a command shows (`store.Store.event_rows`).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class _File(msgspec.Struct, forbid_unknown_fields=True):
     schema_version: int
     sources: list[_Source]
     actors: list[_Actor]
-    events: list[msgspec.Raw]  # each event's JSON text: decoded in batches below, and kept for the snapshot
+    events: list[msgspec.Raw]  # each event's JSON text: decoded in batches below, and kept for the store
 
 
 _FILE = msgspec.json.Decoder(_File)

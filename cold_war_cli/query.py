@@ -6,6 +6,8 @@ the full-text index. Actors are few enough to be searched as objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from cold_war_cli.dates import DayRange
 from cold_war_cli.errors import LookupFailed
 from cold_war_cli.models import Actor, Event, Role
@@ -160,10 +162,16 @@ def _order(wanted: EventFilter) -> str:
 
 def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
     """The events that pass every filter, in the asked order."""
+    return list(iter_events(dataset, wanted))
+
+
+def iter_events(dataset: Dataset, wanted: EventFilter) -> Iterator[EventMatch]:
+    """The same events as `select_events`, made as they are read (a dump of every event never holds them all)."""
     condition = where(wanted, dataset.db)
     limit = "" if wanted.limit is None else f" LIMIT {int(wanted.limit)}"
     sql = f"SELECT e.json FROM events AS e WHERE {condition.sql} ORDER BY {_order(wanted)}{limit}"
-    return [EventMatch(event, _partial(wanted.when, event)) for event in dataset.event_rows(sql, condition.params)]
+    for event in dataset.event_rows(sql, condition.params):
+        yield EventMatch(event, _partial(wanted.when, event))
 
 
 def _partial(when: DayRange | None, event: Event) -> bool:

@@ -28,8 +28,9 @@ def resolve_format(chosen: str | None, terminal: Terminal) -> str:
     return "table" if terminal.is_tty else "plain"
 
 
-def emit(text: str, terminal: Terminal | None = None, pager: bool | None = None) -> None:
-    """Write to stdout, through a pager when asked or when a terminal is too short for the text.
+def emit(text, terminal: Terminal | None = None, pager: bool | None = None) -> None:
+    """Write to stdout, through a pager when asked or when a terminal is too short for the text. `text` is a string
+    or, for a dump, an iterable of strings written as they come (never paged: dumps stream only into pipes).
 
     A reader that went away (`| head`) ends the run quietly with status 0.
     """
@@ -39,10 +40,12 @@ def emit(text: str, terminal: Terminal | None = None, pager: bool | None = None)
         from cold_war_cli.errors import CwcError
 
         raise CwcError("cannot write the output: standard output is closed")
-    if terminal is not None and wants_pager(text, terminal, pager) and _page(text):
+    streamed = not isinstance(text, str)
+    if not streamed and terminal is not None and wants_pager(text, terminal, pager) and _page(text):
         return
     try:
-        sys.stdout.write(text)
+        for part in (text if streamed else (text,)):
+            sys.stdout.write(part)
         sys.stdout.flush()
     except BrokenPipeError:
         discard_stdout()  # so that the interpreter's final flush cannot fail again
@@ -218,6 +221,31 @@ def json_object(item: dict, terminal: Terminal) -> str:
     return json.dumps(item, ensure_ascii=False, indent=2 if terminal.is_tty else None) + "\n"
 
 
+STREAM_BATCH = 500  # events per piece of a streamed dump
+
+
+def stream_events(dataset: Dataset, matches, fmt: str):
+    """A dump of events (json, nl or csv, as in a pipe) as pieces of text, made a batch of events at a time from an
+    iterator of matches, so that memory does not grow with the number of events."""
+    import itertools
+
+    matches = iter(matches)
+    first = True
+    if fmt == "csv":
+        yield _csv([])
+    while batch := list(itertools.islice(matches, STREAM_BATCH)):
+        rows = [records.event_record(dataset, m) for m in batch]
+        if fmt == "json":
+            yield ("[" if first else ",\n ") + ",\n ".join(json.dumps(row, ensure_ascii=False) for row in rows)
+        elif fmt == "nl":
+            yield "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        else:
+            yield _csv([records.csv_row(row) for row in rows], None)
+        first = False
+    if fmt == "json":
+        yield "[]\n" if first else "]\n"
+
+
 def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
     if fmt == "json":
         return json_array([records.event_record(dataset, m) for m in matches], terminal)
@@ -242,13 +270,14 @@ def _plain_line(fields: list[str]) -> str:
     return "\t".join(visible(f) for f in fields) + "\n"
 
 
-def _csv(rows: list[list[str]], header: tuple[str, ...] = records.CSV_FIELDS) -> str:
+def _csv(rows: list[list[str]], header: tuple[str, ...] | None = records.CSV_FIELDS) -> str:
     import csv
 
     out = io.StringIO()
     # RFC 4180 line ends: with them the writer quotes any field holding a CR or LF, so a record never splits.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     writer.writerows([[inert(cell) for cell in row] for row in rows])  # nothing that could drive a terminal
     return out.getvalue()
 

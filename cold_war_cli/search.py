@@ -254,9 +254,9 @@ class Found(Value):
         self.any_word = any_word  # no event matched every word: these match some of them
 
 
-def search(dataset, query: str, wanted, limit: int | None) -> Found:
-    """The events best matching `query` among those passing the filters of `wanted` (a query.EventFilter; its
-    sort, reverse and limit are the caller's), best first."""
+def search(dataset, query: str, wanted, limit: int | None, in_date_order: bool = False) -> Found:
+    """The `limit` events best matching `query` among those passing the filters of `wanted` (a query.EventFilter;
+    its own limit is not used), best first, or (in_date_order) then put in the order of its sort and reverse."""
     from cold_war_cli.query import require_full_text, where
 
     require_full_text(dataset.db)
@@ -285,7 +285,12 @@ def search(dataset, query: str, wanted, limit: int | None) -> Found:
         partial = wanted.when is not None and not wanted.when.contains(event.range)
         hits.append(Hit(event, round(-row[1] * (1 + _naming(event, asked, every_word)), 4), row[2], partial))
     hits.sort(key=lambda h: -h.score)  # stable: equal scores stay in date order
-    return Found(hits if limit is None else hits[:limit], made.corrections, any_word)
+    hits = hits if limit is None else hits[:limit]
+    if in_date_order:
+        by_end = wanted.sort == "end"
+        hits.sort(key=lambda h: (h.event.end, h.event.start, h.event.id) if by_end else
+                  (h.event.start, h.event.end, h.event.id), reverse=wanted.reverse)
+    return Found(hits, made.corrections, any_word)
 
 
 def _naming(event, asked: list, every_word: set[str]) -> float:

@@ -1,17 +1,21 @@
 """`cwc cite` and `cwc sources`, and the citation core (cold_war_cli.cite) with citeproc-py.
 
-The golden strings below were checked by hand against the manuals' own examples (CMOS 17 14.18-14.24 books,
-14.205-14.207 websites, 14.305 FRUS-style government documents; APA 7 10.2 books, 10.16 web pages, 8.13 parts of
-a source in text; MLA 9 5.5-5.39 works-cited elements, 6.19 in-text locators):
-- the order and punctuation of the elements (CMOS note: Author, *Title* (Publisher, Year), locator, URL.; CMOS
-  bibliography: Family, Given. *Title*. Publisher, Year. URL.; APA: Author. (Year). *Title*. Publisher. URL;
-  MLA: Family, Given. *Title*. Publisher, Year, URL.), italics for book and website titles, quotation marks
-  for a page of a site in Chicago and MLA, commas and periods inside the closing quotation mark;
-- full given names in Chicago and MLA, initials in APA;
-- locators as written ("Document 270", a Milestones path, with hyphens), a page with "p." in APA only.
-Where ours differs from a manual's example it is because the record lacks a field (Taubman's book has no
-publisher or place in the dataset, so none is printed) or because of a documented limit: titles keep the case
-the dataset gives (APA wants sentence case, which CSL leaves to the data).
+The golden strings below were compared by hand with the manuals' patterns and examples as university library
+guides reproduce them (read 2026-12-02; the manuals themselves were not at hand):
+- Chicago 17 notes and bibliography, book: University of Queensland Library, "Chicago 17th edition notes and
+  bibliography: book" (note "Alastair Blanshard, Hercules: A Heroic Life (London: Granta, 2006), 151.";
+  bibliography "Blanshard, Alastair. Hercules: A Heroic Life. London: Granta, 2006.") and the University of West
+  Florida's guide (CMOS 14.100);
+- APA 7 reference, book: University of Malaya Library, "APA Style 7th Edition" ("Sapolsky, R. M. (2017).
+  Behave: ... Penguin Books."; in text "(Sapolsky, 2017)");
+- MLA 9 works cited, book: Monmouth University, "MLA 9 Works Cited" ("Hayles, Katherine. My Mother Was a
+  Computer: ... U of Chicago, 2005."), in text (Author page).
+What was compared: the order and punctuation of the elements, italics for book and website titles, quotation
+marks for a page of a site in Chicago and MLA, full given names in Chicago and MLA and initials in APA, the
+locator after the facts of publication (a page with "p." in APA only). The FRUS and web-page strings follow the
+same element rules; their container and locator forms were not compared with a manual's own example of that type.
+A documented limit: titles keep the case the dataset gives (APA asks for sentence case, which CSL leaves to the
+data).
 """
 
 import warnings
@@ -42,8 +46,8 @@ GOLDEN = {
         "https://history.state.gov/historicaldocuments/frus1961-63v10/d270.",
         f"U.S. Department of State. *{FRUS_TITLE}*. Office of the Historian, 1997. "
         "https://history.state.gov/historicaldocuments/frus1961-63v10."),
-    ("chicago", "book"): ("William Taubman, *Khrushchev: The Man and His Era*, 2003, 530.",
-                          "Taubman, William. *Khrushchev: The Man and His Era*, 2003."),
+    ("chicago", "book"): ("William Taubman, *Khrushchev: The Man and His Era* (New York: W. W. Norton, 2003), 530.",
+                          "Taubman, William. *Khrushchev: The Man and His Era*. New York: W. W. Norton, 2003."),
     ("chicago", "web"): (
         "U.S. Department of State, Office of the Historian, “Milestones in the History of U.S. Foreign Relations,” "
         "Office of the Historian, U.S. Department of State, 2016, 1961-1968/cuban-missile-crisis, "
@@ -53,7 +57,7 @@ GOLDEN = {
     ("apa", "frus"): ("(U.S. Department of State, 1997, Document 270)",
                       f"U.S. Department of State. (1997). *{FRUS_TITLE}*. Office of the Historian. "
                       "https://history.state.gov/historicaldocuments/frus1961-63v10"),
-    ("apa", "book"): ("(Taubman, 2003, p. 530)", "Taubman, W. (2003). *Khrushchev: The Man and His Era*."),
+    ("apa", "book"): ("(Taubman, 2003, p. 530)", "Taubman, W. (2003). *Khrushchev: The Man and His Era*. W. W. Norton."),
     ("apa", "web"): ("(U.S. Department of State, Office of the Historian, 2016, 1961-1968/cuban-missile-crisis)",
                      "U.S. Department of State, Office of the Historian. (2016). *Milestones in the History of U.S. "
                      "Foreign Relations*. Office of the Historian, U.S. Department of State. "
@@ -61,7 +65,7 @@ GOLDEN = {
     ("mla", "frus"): ("(U.S. Department of State, Document 270)",
                       f"U.S. Department of State. *{FRUS_TITLE}*. Office of the Historian, 1997, "
                       "https://history.state.gov/historicaldocuments/frus1961-63v10."),
-    ("mla", "book"): ("(Taubman 530)", "Taubman, William. *Khrushchev: The Man and His Era*. 2003."),
+    ("mla", "book"): ("(Taubman 530)", "Taubman, William. *Khrushchev: The Man and His Era*. W. W. Norton, 2003."),
     ("mla", "web"): ("(U.S. Department of State, Office of the Historian, 1961-1968/cuban-missile-crisis)",
                      "U.S. Department of State, Office of the Historian. “Milestones in the History of U.S. Foreign "
                      "Relations.” *Office of the Historian, U.S. Department of State*, 2016, "
