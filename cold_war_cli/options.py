@@ -61,18 +61,18 @@ def complete_actor(ctx: click.Context, param, incomplete: str):
 
     data = _completion_dataset(ctx)
     wanted = fold(incomplete)
-    actors = list(data.actors.values()) if data else []
+    actors = sorted(data.actor_names()) if data else []
     # Every value offered must begin with what was typed: a shell replaces the word with the candidates' common
     # prefix, so an id matched only through an alias ('raul-castro' for 'cast') would cut the word short. Ids
     # first; names and aliases (which --actor accepts too) only when no id begins with the word.
-    ids = [CompletionItem(a.id, help=a.name) for a in actors if fold(a.id).startswith(wanted)]
+    ids = [CompletionItem(actor_id, help=name) for actor_id, name, _ in actors if fold(actor_id).startswith(wanted)]
     if ids:
         return ids
     names = {}
-    for actor in actors:
-        for name in actor.aliases + (actor.name,):
+    for _, full, aliases in actors:
+        for name in aliases + (full,):
             if fold(name).startswith(wanted):
-                names.setdefault(name, actor.name)
+                names.setdefault(name, full)
     return [CompletionItem(name, help=full) for name, full in names.items()]
 
 

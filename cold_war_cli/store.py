@@ -9,7 +9,7 @@ Tables (one row an event, in (start, end, id) order, so rowid order is date orde
          tags, places, actor_names, json)   start/end: day ordinals; month_day: 'MM-DD' when the first day is known
                                              exactly; json: the event's object as the data file wrote it
   event_actors(actor, event), event_tags(folded, event, tag): event = events.rowid; folded: the tag folded
-  actors(id, name, kind, json), sources(id, type, quality, title, issued, url, json)
+  actors(id, name, kind, aliases, json): aliases as a JSON array; sources(id, type, quality, title, issued, url, json)
   citations(event, source, locator, url, alt)   alt 1: cited for an alternative date
   events_fts: FTS5 over title, aliases, summary, tags, places, actor_names (content=events), case and accent
   folded by the unicode61 tokenizer; terms(term, folded, stem, hits): its vocabulary, for inflections and
@@ -27,7 +27,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-5"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-6"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -40,7 +40,8 @@ CREATE TABLE events (
     tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL);
 CREATE TABLE event_tags (folded TEXT NOT NULL, event INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
+    json TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE sources (id TEXT PRIMARY KEY, type TEXT NOT NULL, quality TEXT NOT NULL, title TEXT NOT NULL,
     issued TEXT, url TEXT, json TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE citations (event INTEGER NOT NULL, source TEXT NOT NULL, locator TEXT, url TEXT, alt INTEGER NOT NULL);
@@ -127,7 +128,9 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
     db.executescript(SCHEMA)
     with db:
         db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", contents.sources)
-        db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?)", [(i, n, k, j) for i, n, k, _, j in contents.actors])
+        db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?)",
+                       [(i, n, k, json.dumps(list(aliases), ensure_ascii=False), j)
+                        for i, n, k, aliases, j in contents.actors])
         links: tuple[list, list, list] = ([], [], [])
         db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 17)})", _event_rows(contents, links))
         actor_links, tag_links, cited = links
@@ -331,6 +334,17 @@ class _Records(Mapping):
             value = self._built[key] = self._make(json.loads(row[0]))
         return value
 
+    def fetch(self, keys) -> None:
+        """Build the records of these ids that are not built yet, with one query (a page of events names dozens of
+        actors and sources: one query each cost more than the rest of the page)."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self._built]
+        for first in range(0, len(missing), 500):  # SQLite's limit on parameters is far above this
+            part = missing[first : first + 500]
+            rows = self._db.execute(f"SELECT id, json FROM {self._table} WHERE id IN ({', '.join('?' * len(part))})",
+                                    part)
+            for key, text in rows:
+                self._built[key] = self._make(json.loads(text))
+
     def __getitem__(self, key: str):
         value = self.get(key)
         if value is None:
@@ -386,11 +400,19 @@ class Store(Dataset):
         """Events from a query whose first column is the events' json, in the query's order, decoded in batches."""
         cursor = self.db.execute(sql, params)
         while batch := cursor.fetchmany(EVENT_BATCH):
-            for obj in json.loads("[" + ",".join(row[0] for row in batch) + "]"):
-                yield event_from(obj)
+            events = [event_from(obj) for obj in json.loads("[" + ",".join(row[0] for row in batch) + "]")]
+            # What showing them will look up: their actors and every source they cite
+            self.actors.fetch([a for e in events for a in e.actor_ids])
+            self.sources.fetch([c.source_id for e in events
+                                for c in (*e.citations, *(c for alt in e.alt_dates for c in alt.citations))])
+            yield from events
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def actor_names(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(id, name, aliases) of every actor, without building the actors (what completion offers)."""
+        return [(i, n, tuple(json.loads(a))) for i, n, a in self.db.execute("SELECT id, name, aliases FROM actors")]
 
 
 def of(dataset: Dataset) -> Store:
