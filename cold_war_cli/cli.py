@@ -538,56 +538,72 @@ def stats(ctx, by, fmt, fields, pager, **filters):
               help="Citation style of the markdown export's footnotes.")
 @click.pass_context
 def export(ctx, export_format, output, style, **filters):
-    """Export events for other tools: ics (calendars), timelinejs, csv or markdown.
+    """Export events for other tools: ics, timelinejs, csv, markdown, html, bibtex, ris, csl-json or sqlite.
 
     \b
     Examples:
       cwc export ics --from 1962-10-14 --to 1962-10-28 -o crisis.ics
       cwc export timelinejs --tag cuba -o cuba-timeline.json
-      cwc export markdown --actor khrushchev --from 1956 --to 1956 > notes.md
+      cwc export markdown --actor khrushchev --from 1956 --to 1956 --style apa > notes.md
       cwc export csv --on 1960s
+      cwc export html --from 1961 --to 1963 -o kennedy-years.html
+      cwc export bibtex --tag cuban-missile-crisis > crisis.bib
+      cwc export sqlite -o cwc.db && datasette cwc.db -m metadata.json
 
     Every filter of `cwc events` applies. ICS events are all-day (the end is exclusive, as RFC 5545 has
-    it) with stable UIDs; TimelineJS slides carry display dates for vague dates.
+    it) with stable UIDs; TimelineJS slides carry display dates for vague dates; html is one offline
+    page; bibtex, ris and csl-json hold the bibliography of the selected events; sqlite (which needs
+    -o FILE) writes the database with a metadata.json for Datasette beside it.
     """
     from cold_war_cli import exports
 
     if export_format == "sqlite" and output is None:
         raise click.UsageError("export sqlite writes a database file: give it with -o FILE")
-    data, matches = selected_events(ctx, filters)
-    if export_format == "sqlite":
-        from cold_war_cli import sqlite_export
+    data, wanted = filtered(ctx, filters)
+    count = [0]
 
-        metadata = sqlite_export.write(data, matches, output)
-        click.echo(f"Wrote {len(matches)} events to {output} (Datasette metadata: {metadata})", err=True)
-        return
-    rows = [records.event_record(data, m) for m in matches]
-    if export_format == "ics":
-        text = exports.to_ics(rows)
-    elif export_format == "timelinejs":
-        text = exports.to_timelinejs(rows)
-    elif export_format == "markdown":
-        text = exports.to_markdown(rows, data=data, style=style)
-    elif export_format == "html":
-        from cold_war_cli import html_page
+    def counted():
+        for match in iter_events(data, wanted):
+            count[0] += 1
+            yield match
 
-        text = html_page.to_html(data, matches)
-    elif export_format in ("bibtex", "ris", "csl-json"):
-        from cold_war_cli import bibliography
-
-        write = {"bibtex": bibliography.to_bibtex, "ris": bibliography.to_ris, "csl-json": bibliography.to_csl_json}
-        text = write[export_format](data, matches)
+    if export_format in ("ics", "csv"):  # streamed: a dump of every event never holds them all
+        if export_format == "ics":
+            text = exports.ics_pieces(records.event_record(data, m) for m in counted())
+        else:
+            text = render.stream_events(data, counted(), "csv")
     else:
-        text = render.render_events(data, matches, "csv", terminal.detect())
+        matches = list(counted())
+        if export_format == "sqlite":
+            from cold_war_cli import sqlite_export
+
+            metadata = sqlite_export.write(data, matches, output)
+            click.echo(f"Wrote {len(matches)} events to {output} (Datasette metadata: {metadata})", err=True)
+            return
+        if export_format == "html":
+            from cold_war_cli import html_page
+
+            text = html_page.to_html(data, matches)
+        elif export_format in ("bibtex", "ris", "csl-json"):
+            from cold_war_cli import bibliography
+
+            write = {"bibtex": bibliography.to_bibtex, "ris": bibliography.to_ris,
+                     "csl-json": bibliography.to_csl_json}
+            text = write[export_format](data, matches)
+        else:
+            rows = [records.event_record(data, m) for m in matches]
+            text = exports.to_timelinejs(rows) if export_format == "timelinejs" else \
+                exports.to_markdown(rows, data=data, style=style)
     if output is None:
         render.emit(text)
         return
     try:
         with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for piece in ((text,) if isinstance(text, str) else text):
+                handle.write(piece)
     except OSError as exc:
         raise CwcError(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(f"Wrote {len(rows)} events to {output}", err=True)
+    click.echo(f"Wrote {count[0]} events to {output}", err=True)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from cold_war_cli.text import inert, inert_url
@@ -23,8 +24,9 @@ def ics_escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 section 3.3.11). Control characters other than tab and line breaks are not
     allowed in TEXT; they are written as visible escapes, as in the other formats."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch if ch in "\t\n" or not _is_control(ch) else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
+    if _ICS_CONTROL.search(text):  # rare (the loader refuses them): only then a loop over the characters
+        text = "".join(ch if ch in "\t\n" or not _is_control(ch) else ch.encode("unicode_escape").decode("ascii")
+                       for ch in text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -32,8 +34,15 @@ def _is_control(ch: str) -> bool:
     return ch < " " or "\x7f" <= ch <= "\x9f"
 
 
+_ICS_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what _is_control finds, but tab and line feed
+
+
 def ics_fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (section 3.1)."""
+    if line.isascii():  # one octet a character: cut at fixed places
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     out, current, size = [], "", 0
     for ch in line:
         width = len(ch.encode("utf-8"))
@@ -84,10 +93,20 @@ def _ics_day(day: date) -> str:
 
 
 def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)") -> str:
-    stamp = _stamp()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwc//cold-war-cli//EN", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{ics_escape(calendar_name)}"]
+    return "".join(ics_pieces(records, calendar_name))
+
+
+def ics_pieces(records, calendar_name: str = "Cold War chronology (cwc)"):
+    """The iCalendar file as pieces of text, one event at a time (from any iterable of records). A bad
+    SOURCE_DATE_EPOCH fails here, before anything is written."""
+    return _ics_pieces(records, calendar_name, _stamp())
+
+
+def _ics_pieces(records, calendar_name: str, stamp: str):
+    yield _ics_lines(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwc//cold-war-cli//EN", "CALSCALE:GREGORIAN",
+                      f"X-WR-CALNAME:{ics_escape(calendar_name)}"])
     for record in records:
+        lines = []
         start = date.fromisoformat(record["start"])
         end = date.fromisoformat(record["end"])
         # DTEND is exclusive; an event ending on 31 December 9999 has no next day, so it gets a DURATION.
@@ -110,7 +129,11 @@ def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)"
         if urls:
             lines.append(f"URL:{inert_url(urls[0])}")  # a URI value: percent-encoded, never a line break
         lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
+        yield _ics_lines(lines)
+    yield _ics_lines(["END:VCALENDAR"])
+
+
+def _ics_lines(lines: list[str]) -> str:
     return "".join(ics_fold(line) + "\r\n" for line in lines)
 
 

@@ -213,23 +213,19 @@ def related_events(dataset: Dataset, event: Event, limit: int = 5, within_days: 
     """Events that share actors with this one and lie close to it in time, best first.
 
     A shared person counts twice as much as a shared state or organization (the superpowers take part in most
-    events, so sharing them says little); ties go to the nearer event.
+    events, so sharing them says little); ties go to the nearer event, then the id. Scored in SQL: at 100,000
+    events the superpowers alone share thousands of events within two years.
     """
     mine = tuple(dict.fromkeys(event.actor_ids))
     if not mine:
         return []
-    low, high = event.start.toordinal() - within_days, event.start.toordinal() + within_days
+    start = event.start.toordinal()
     marks = ", ".join("?" * len(mine))
-    sql = (f"SELECT e.json FROM events AS e WHERE e.start BETWEEN ? AND ? AND e.id != ? AND e.rowid IN "
-           f"(SELECT event FROM event_actors WHERE actor IN ({marks})) ORDER BY e.rowid")
-    scored = []
-    for other in dataset.event_rows(sql, (low, high, event.id, *mine)):
-        shared = set(mine).intersection(other.actor_ids)
-        distance = abs((other.start - event.start).days)
-        weight = sum(2 if (a := dataset.actor(i)) and a.kind == "person" else 1 for i in shared)
-        scored.append((-weight, distance, other.id, other))
-    scored.sort(key=lambda item: item[:3])
-    return [item[3] for item in scored[:limit]]
+    sql = (f"SELECT e.json FROM events AS e CROSS JOIN event_actors AS ea ON ea.event = e.rowid "  # window first
+           f"LEFT JOIN actors AS a ON a.id = ea.actor WHERE e.start BETWEEN ? AND ? AND e.id != ? "
+           f"AND ea.actor IN ({marks}) GROUP BY e.rowid "
+           f"ORDER BY sum(CASE WHEN a.kind = 'person' THEN 2 ELSE 1 END) DESC, abs(e.start - ?), e.id LIMIT ?")
+    return list(dataset.event_rows(sql, (start - within_days, start + within_days, event.id, *mine, start, limit)))
 
 
 class Tenure(Value):

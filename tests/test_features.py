@@ -220,6 +220,12 @@ def test_ics_escaping_and_folding_keep_utf8_whole():
     folded = ics_fold(line)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+    for size in range(0, 400):  # plain ASCII takes a shortcut: every physical line full but the last
+        ascii_line = ("SUMMARY:" + "abc; " * 80)[:size]
+        parts = ics_fold(ascii_line).split("\r\n")
+        assert "".join([parts[0], *(p[1:] for p in parts[1:])]) == ascii_line
+        assert all(len(p) == 75 for p in parts[:-1]) and len(parts[-1]) <= 75
+        assert all(p.startswith(" ") for p in parts[1:])
 
 
 def test_timelinejs_export_keeps_precision_and_display_dates(run):

@@ -881,3 +881,22 @@ def test_validate_keeps_each_problem_on_one_line_whatever_it_quotes(tmp_path, mi
     problems = result.stdout.splitlines()
     assert problems and all(line.startswith(f"{path}: ") for line in problems)
     assert "\r" not in result.stdout
+
+
+def test_the_fast_paths_of_the_escaping_functions_miss_no_character():
+    """visible, inert and inert_url return text unchanged when a pattern finds nothing to change: the pattern must
+    find every character the slow definition would change."""
+    import unicodedata
+
+    from cold_war_cli import text
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        drives = ch in text._BIDI_CONTROLS or unicodedata.category(ch) == "Cc"
+        assert bool(text._MAY_DRIVE.search(ch)) == (drives and ch not in "\t\n\r"), hex(code)
+        if drives or ch.isspace():
+            assert text._MAY_CHANGE.search(ch), hex(code)
+    assert text.inert("a\x1b[31mb") == "a\\x1b[31mb" and text.visible("a\nb") == "a b"
+    assert text.inert_url("http://x/a b") == "http://x/a%20b"
