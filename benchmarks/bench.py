@@ -50,6 +50,7 @@ STARTUP_CASES = [
     ("garbage-date", 2.0, ["events", "--from", "banana"], {}, 2, None),
     ("completion", 1.3, [], {"_CWC_COMPLETE": "bash_complete", "COMP_WORDS": "cwc who khr", "COMP_CWORD": "2"},
      0, "khrushchev"),
+    ("search", 1.5, ["search", "berlin", "wall", "--json"], {}, 0, '"score"'),
 ]
 # Goals for the scale cases, by size: max ratio cwc/jq for repeated runs, for the first run, max peak RSS (MB).
 SCALE_GOALS = {100_000: {"repeat": 0.1, "first": 3.0, "rss_mb": 600}}  # #14: dates 0.1x, first read 3x

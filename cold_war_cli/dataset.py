@@ -27,11 +27,7 @@ def default_path() -> str:
 
 def synonyms_path() -> Path:
     """The curated synonym list for search, shipped beside the dataset."""
-    return default_path_folder() / "synonyms.json"
-
-
-def default_path_folder() -> Path:
-    return Path(default_path()).parent
+    return Path(default_path()).parent / "synonyms.json"
 
 
 def read_bytes(path: str) -> bytes:

@@ -228,9 +228,12 @@ def words_match(db, keyword: str) -> str:
 
 
 def has_fts5(db) -> bool:
+    """True if the database has its full-text index (it is built only where SQLite has FTS5)."""
+    import sqlite3
+
     try:
         db.execute("SELECT 1 FROM events_fts LIMIT 0")
-    except Exception:  # sqlite3.OperationalError: no such module: fts5
+    except sqlite3.OperationalError:  # no such table (or no such module: fts5)
         return False
     return True
 

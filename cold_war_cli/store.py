@@ -380,11 +380,11 @@ class Store(Dataset):
 
     __slots__ = ("db", "_all")
 
-    def __init__(self, path: str, db: sqlite3.Connection):
-        self.db = db
-        schema_version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        super().__init__(path=path, schema_version=schema_version, sources=_Records(db, "sources", source_from),
-                         actors=_Records(db, "actors", actor_from), events=None)
+    def __init__(self, path: str, db: sqlite3.Connection):  # not Dataset.__init__: `events` is a property here
+        self.db, self.path = db, path
+        self.schema_version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        self.sources = _Records(db, "sources", source_from)
+        self.actors = _Records(db, "actors", actor_from)
         self._all: list[Event] | None = None
 
     @property
@@ -392,10 +392,6 @@ class Store(Dataset):
         if self._all is None:
             self._all = list(self.event_rows("SELECT json FROM events ORDER BY rowid"))
         return self._all
-
-    @events.setter
-    def events(self, value) -> None:  # Dataset.__init__ sets it; a store's events are its rows
-        pass
 
     def event_rows(self, sql: str, params=()) -> Iterator[Event]:
         """Events from a query whose first column is the events' json, in the query's order, decoded in batches."""
