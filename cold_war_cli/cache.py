@@ -173,11 +173,13 @@ def _prune(folder: Path) -> None:
             databases.append((info.st_mtime_ns, entry.path))
         elif entry.name.endswith(STAT_SUFFIX):
             records.append(entry.path)
-    for _, old in sorted(databases, reverse=True)[KEEP:]:
+    newest_first = [path for _, path in sorted(databases, reverse=True)]
+    for old in newest_first[KEEP:]:
         _remove(old)
-    kept = {os.path.basename(path) for _, path in sorted(databases, reverse=True)[:KEEP]}
+    kept = {os.path.basename(path) for path in newest_first[:KEEP]}
     for path in records:
-        if _recorded_name(path) not in kept:
+        recorded = _read_record(Path(path))
+        if recorded is None or recorded[1] not in kept:
             _remove(path)
 
 
@@ -237,23 +239,23 @@ def _fingerprint(info: os.stat_result) -> str:
 def recall(data_path: str, info: os.stat_result) -> str | None:
     """The database name recorded for this data file, if its stat is what it was when the name was recorded."""
     record = _stat_record(data_path)
-    if record is None or not _regular(record):
+    recorded = _read_record(record) if record is not None else None
+    if recorded is None or recorded[0] != _fingerprint(info):
+        return None
+    return recorded[1]
+
+
+def _read_record(record: Path) -> tuple[str, str] | None:
+    """A stat record's fingerprint and database name, if it is a regular file of ours naming a database."""
+    if not _regular(record):
         return None
     try:
         fingerprint, name = record.read_text(encoding="ascii").split("\n")[:2]
     except (OSError, ValueError):
         return None
-    if fingerprint != _fingerprint(info) or not name.endswith(SUFFIX) or "/" in name or name.startswith("."):
+    if not name.endswith(SUFFIX) or "/" in name or name.startswith("."):
         return None
-    return name
-
-
-def _recorded_name(record: str) -> str | None:
-    try:
-        with open(record, encoding="ascii") as handle:
-            return handle.read().split("\n")[1]
-    except (OSError, ValueError, IndexError):
-        return None
+    return fingerprint, name
 
 
 def remember(data_path: str, info: os.stat_result, name: str) -> None:

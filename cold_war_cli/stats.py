@@ -9,7 +9,7 @@ GROUPINGS = ("year", "decade", "tag", "actor")
 
 _YEAR = "CAST(substr(e.start_date, 1, 4) AS INTEGER)"
 _KEYS = {
-    "year": (f"{_YEAR}", "", "k"),
+    "year": (_YEAR, "", "k"),
     "decade": (f"{_YEAR} / 10 * 10", "", "k"),
     "tag": ("t.tag", " JOIN event_tags AS t ON t.event = e.rowid", "n DESC, k"),
     "actor": ("a.actor", " JOIN event_actors AS a ON a.event = e.rowid", "n DESC, k"),

@@ -228,8 +228,8 @@ def check(db: sqlite3.Connection) -> None:
     """Raise Damaged unless this is a whole database of this format (its counts match its tables)."""
     try:
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        whole = meta.get("format") == FORMAT and db.execute("SELECT max(rowid) FROM events").fetchone()[0] == (
-            meta.get("events") or None)
+        last_row = db.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0  # rowids are 1..count
+        whole = meta.get("format") == FORMAT and last_row == meta.get("events")
     except sqlite3.DatabaseError as exc:
         raise Damaged(str(exc)) from None
     if not whole:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from cold_war_cli.dates import DayRange
 from cold_war_cli.models import Dataset, Event
-from cold_war_cli.query import Tenure
+from cold_war_cli.query import EventFilter, Tenure, select_events
 from cold_war_cli.text import fold
 from cold_war_cli.value import Value
 
@@ -107,8 +107,7 @@ def holders(dataset: Dataset, place_ids: tuple[str, ...], when: DayRange) -> lis
 def world_at(dataset: Dataset, when: DayRange, around: int) -> WorldView:
     window = DayRange(_shift(when.start, -around), _shift(when.end, around), when.precision)
     low, high = window.start.toordinal(), window.end.toordinal()
-    close = list(dataset.event_rows('SELECT json FROM events WHERE start <= ? AND "end" >= ? ORDER BY rowid',
-                                    (high, low)))
+    close = [m.event for m in select_events(dataset, EventFilter(when=window))]
     going_on = [e for e in close if e.range.contains(when) and e.range != when
                 and (e.end - e.start).days > (when.end - when.start).days]
     ongoing = {e.id for e in going_on}
