@@ -418,8 +418,9 @@ PATH_CASES = [
 ]
 
 
-def bench_paths(size: int, repeat: int, jq: str) -> list[dict]:
-    """Every access path of #14 on a warm database of `size` events, alternating with jq on the same file."""
+def bench_paths(size: int, repeat: int, jq: str, only: str | None = None) -> list[dict]:
+    """Every access path of #14 (or those whose names contain one of the comma-separated words of `only`) on a warm
+    database of `size` events, alternating with jq on the same file."""
     path = dataset(size)
     env = base_env()
     env["COLUMNS"] = "120"
@@ -432,6 +433,8 @@ def bench_paths(size: int, repeat: int, jq: str) -> list[dict]:
     rows = []
     print(f"   {'case':<28}{'cwc':>9}{'jq':>9}{'ratio':>8}{'goal':>7}   cwc / jq peak MB")
     for name, goal, argv, program, flags in PATH_CASES:
+        if only and not any(word in name for word in only.split(",")):
+            continue
         cwc_argv = CWC + ["--data", str(path), *argv]
         jq_argv = [jq, *flags, program, str(path)]
         cwc_runs, jq_runs = [], []
@@ -511,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="startup,scale",
                         help="startup, scale, paths, or several with commas (default startup,scale)")
     parser.add_argument("--paths-size", type=int, default=100_000, help="events for the paths cases (default 100000)")
+    parser.add_argument("--paths", metavar="WORDS", help="only the paths cases whose names contain one of these "
+                        "comma-separated words (e.g. 'dump,ics')")
     parser.add_argument("--sizes", default="10000,100000", help="scale sizes (default 10000,100000)")
     parser.add_argument("--jq", default=shutil.which("jq") or "jq", help="the jq to compare with")
     parser.add_argument("--json", metavar="OUT", help="also write every figure to this JSON file")
@@ -562,7 +567,8 @@ def main(argv: list[str] | None = None) -> int:
     if "paths" in cases:
         if shutil.which(args.jq) is None:
             parser.error(f"jq not found: {args.jq}")
-        report["paths"] = bench_paths(args.paths_size, args.scale_repeat or min(args.repeat, 5), args.jq)
+        report["paths"] = bench_paths(args.paths_size, args.scale_repeat or min(args.repeat, 5), args.jq,
+                                      args.paths)
     report["elapsed_s"] = time.perf_counter() - started
     if code_fingerprint() != report["code_fingerprint"]:
         report["code_changed_during_run"] = True

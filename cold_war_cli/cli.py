@@ -206,6 +206,9 @@ def cli(ctx: click.Context, data: str | None, color: str) -> None:
     state["color"] = color
 
 
+MACHINE_FORMATS = ("json", "nl", "csv")
+
+
 def _format(fmt: str | None) -> tuple[str, terminal.Terminal]:
     term = terminal.detect(click.get_current_context().find_root().obj.get("color", "auto"))
     return render.resolve_format(fmt, term), term
@@ -233,17 +236,19 @@ def events(ctx, fmt, fields, pager, **filters):
     """
     chosen = choose_fields(fields, records.EVENT_FIELDS)
     fmt, term = _format(fmt)
-    if not chosen and not term.is_tty and fmt in ("json", "nl", "csv"):  # a dump into a pipe: streamed
+    if not chosen and not term.is_tty and fmt in MACHINE_FORMATS:  # a dump into a pipe: streamed
         data, wanted = filtered(ctx, filters)
-        render.emit(render.stream_events(data, iter_events(data, wanted), fmt))
+        render.emit(render.stream_dump(data, wanted, fmt))
         return
-    data, matches = selected_events(ctx, filters)
-    if chosen:
-        text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt, term)
+    if chosen or fmt in MACHINE_FORMATS:
+        data, wanted = filtered(ctx, filters)
+        rows = list(records.iter_event_records(data, wanted))
+        text = render.render_rows(rows, chosen, fmt, term) if chosen else render.render_records(rows, fmt, term)
     else:
-        text = render.render_events(data, matches, fmt, term)
+        data, rows = selected_events(ctx, filters)
+        text = render.render_events(data, rows, fmt, term)
     render.emit(text, term, pager)
-    if not matches and term.is_tty:
+    if not rows and term.is_tty:
         click.echo("No events matched.", err=True)
 
 
@@ -342,12 +347,16 @@ def who(ctx, name, role, on, country, fmt, fields, pager):
         render.emit(render.render_rows([records.tenure_row(t) for t in holders], chosen, fmt_, term), term, pager)
         return
     actor = resolve(data, name)
-    matches = select_events(data, EventFilter(actor_ids=(actor.id,)))
+    theirs = EventFilter(actor_ids=(actor.id,))
     chosen = choose_fields(fields, records.EVENT_FIELDS)
-    if chosen:
-        text = render.render_rows([records.event_record(data, m) for m in matches], chosen, fmt_, term)
+    if not chosen and not term.is_tty and fmt_ in ("json", "nl"):  # the stored records, copied as text
+        text = render.actor_json_text(data, actor, list(records.iter_record_texts(data, theirs)))
+    elif chosen or fmt_ in MACHINE_FORMATS:
+        rows = list(records.iter_event_records(data, theirs))
+        text = render.render_rows(rows, chosen, fmt_, term) if chosen else \
+            render.render_actor_records(data, actor, rows, fmt_, term)
     else:
-        text = render.render_actor(data, actor, matches, fmt_, term)
+        text = render.render_actor(data, actor, select_events(data, theirs), fmt_, term)
     render.emit(text, term, pager)
 
 
@@ -562,18 +571,16 @@ def export(ctx, export_format, output, style, **filters):
     data, wanted = filtered(ctx, filters)
     count = [0]
 
-    def counted():
-        for match in iter_events(data, wanted):
+    def counted(made):
+        for item in made:
             count[0] += 1
-            yield match
+            yield item
 
     if export_format in ("ics", "csv"):  # streamed: a dump of every event never holds them all
-        if export_format == "ics":
-            text = exports.ics_pieces(records.event_record(data, m) for m in counted())
-        else:
-            text = render.stream_events(data, counted(), "csv")
+        rows = counted(records.iter_event_records(data, wanted))
+        text = exports.ics_pieces(rows) if export_format == "ics" else render.stream_csv(rows)
     else:
-        matches = list(counted())
+        matches = list(counted(iter_events(data, wanted)))
         if export_format == "sqlite":
             from cold_war_cli import sqlite_export
 

@@ -144,9 +144,7 @@ def _render_source(source, citing, fmt: str, term, fields) -> str:
     if fmt == "json":
         return render.json_object(record, term)
     if fmt == "nl":
-        import json
-
-        return json.dumps(record, ensure_ascii=False) + "\n"
+        return render.ndjson([record])
     events = [{"event": e["id"], "date": e["date"], "locator": e["locator"], "title": e["title"]}
               for e in record["events"]]
     event_fields = choose_fields(fields, ("event", "date", "locator", "title")) or ("event", "date", "locator",

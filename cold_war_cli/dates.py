@@ -167,6 +167,17 @@ def _plain_day(text: str) -> date | None:
     return None
 
 
+_QUALIFIER_SET = frozenset("?~%")
+
+
+def certainty(text: str) -> str:
+    """The certainty of a dataset date string, as `parse_edtf` gives it: only a qualifier (? ~ %) makes it other
+    than certain, so the unqualified forms skip parsing."""
+    if _QUALIFIER_SET.isdisjoint(text):
+        return "certain"
+    return parse_edtf(text).certainty
+
+
 def edtf_days(text: str) -> tuple[int, int]:
     """The first and last day (as ordinals) of a dataset date string; raises ValueError as `parse_edtf` does.
 

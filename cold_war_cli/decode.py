@@ -212,7 +212,9 @@ def _contents(top: _File) -> Contents:
         rows += [EventRow(e.id, e.date, 0, 0, e.title, e.aliases, e.summary, e.tags, e.places, e.actors,
                           [(c.id, c.locator, c.url, 0) for c in e.sources]
                           + [(c.id, c.locator, c.url, 1) for alt in e.alt_dates for c in alt.sources],
-                          bool(e.alt_dates), bytes(texts[first + i])) for i, e in enumerate(batch)]
+                          bool(e.alt_dates), bytes(texts[first + i]), e.label, e.notes,
+                          [(alt.date, alt.note, [(c.id, c.locator, c.url) for c in alt.sources])
+                           for alt in e.alt_dates]) for i, e in enumerate(batch)]
         bounded += [(first + i, e.bounds) for i, e in enumerate(batch) if e.bounds is not None]
         named |= {name for e in batch for name in e.actors}
         cited |= {c.id for e in batch for c in e.sources}

@@ -167,11 +167,16 @@ def select_events(dataset: Dataset, wanted: EventFilter) -> list[EventMatch]:
 
 def iter_events(dataset: Dataset, wanted: EventFilter) -> Iterator[EventMatch]:
     """The same events as `select_events`, made as they are read (a dump of every event never holds them all)."""
+    sql, params = event_query(dataset, wanted, "e.json")
+    for event in dataset.event_rows(sql, params):
+        yield EventMatch(event, _partial(wanted.when, event))
+
+
+def event_query(dataset: Dataset, wanted: EventFilter, columns: str) -> tuple[str, tuple]:
+    """The query selecting these columns of `events AS e` for the events that pass `wanted`, in its order."""
     condition = where(wanted, dataset.db)
     limit = "" if wanted.limit is None else f" LIMIT {int(wanted.limit)}"
-    sql = f"SELECT e.json FROM events AS e WHERE {condition.sql} ORDER BY {_order(wanted)}{limit}"
-    for event in dataset.event_rows(sql, condition.params):
-        yield EventMatch(event, _partial(wanted.when, event))
+    return f"SELECT {columns} FROM events AS e WHERE {condition.sql} ORDER BY {_order(wanted)}{limit}", condition.params
 
 
 def _partial(when: DayRange | None, event: Event) -> bool:

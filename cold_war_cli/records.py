@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from cold_war_cli.models import Actor, Citation, Dataset, Event
 from cold_war_cli.query import EventMatch
 
@@ -31,22 +33,14 @@ def _display_point(point: str) -> str:
 
 def citation_record(dataset: Dataset, citation: Citation) -> dict:
     """A citation with its source: `url` is the cited place's own address where it has one, else the work's."""
-    source = dataset.sources.get(citation.source_id)
-    return {
-        "id": citation.source_id,
-        "title": source.title if source else None,
-        "author": source.author if source else None,
-        "year": source.year if source else None,
-        "type": source.type if source else None,
-        "quality": source.quality if source else None,
-        "container": source.container if source else None,
-        "url": citation.url or (source.url if source else None),
-        "locator": citation.locator,
-    }
+    return citations(dataset, [citation])[0]
 
 
 def citations(dataset: Dataset, cited) -> list[dict]:
-    return [citation_record(dataset, c) for c in cited]
+    from cold_war_cli.record_maker import RecordMaker, as_dict
+
+    make = RecordMaker.of(dataset).citation
+    return [as_dict(make(c.source_id, c.locator, c.url)) for c in cited]
 
 
 def actor_ref(dataset: Dataset, actor_id: str) -> dict:
@@ -55,39 +49,61 @@ def actor_ref(dataset: Dataset, actor_id: str) -> dict:
 
 
 def event_record(dataset: Dataset, match: EventMatch) -> dict:
-    event = match.event
-    return {
-        "id": event.id,
-        "date": event.date,
-        "label": event.label,
-        "start": event.start.isoformat(),
-        "end": event.end.isoformat(),
-        "precision": event.precision,
-        "certainty": event.certainty,
-        "partial": match.partial,
-        "title": event.title,
-        "aliases": list(event.aliases),
-        "summary": event.summary,
-        "actors": [actor_ref(dataset, a) for a in event.actor_ids],
-        "places": list(event.places),
-        "tags": list(event.tags),
-        "sources": citations(dataset, event.citations),
-        "notes": list(event.notes),
-        "alt_dates": [
-            {"date": alt.date, "note": alt.note, "sources": citations(dataset, alt.citations)}
-            for alt in event.alt_dates
-        ],
-    }
+    """The record of one event built as an object (the store keeps every event's record ready as text too)."""
+    from cold_war_cli.record_maker import RecordMaker
+
+    e = match.event
+    text = RecordMaker.of(dataset).make(
+        e.id, e.date, e.label, e.start.isoformat(), e.end.isoformat(), e.precision, e.title, e.aliases, e.summary,
+        e.actor_ids, e.places, e.tags, [(c.source_id, c.locator, c.url) for c in e.citations], e.notes,
+        [(a.date, a.note, [(c.source_id, c.locator, c.url) for c in a.citations]) for a in e.alt_dates])
+    return decode_record(text, match.partial)
+
+
+def record_text(stored: str, partial: bool) -> str:
+    """A stored record with its `partial` as the query found it (stored, it is false)."""
+    return stored.replace('"partial":false', '"partial":true', 1) if partial else stored
+
+
+def decode_record(text, partial: bool) -> dict:
+    import msgspec
+
+    record = msgspec.json.decode(text)
+    record["partial"] = partial
+    return record
+
+
+RECORD_BATCH = 500  # records read at a time
+
+
+def iter_record_texts(dataset, wanted) -> Iterator[str]:
+    """The stored records of the events `query.iter_events` gives, as JSON text (what dumps print)."""
+    from cold_war_cli.query import event_query
+
+    sql, params = event_query(dataset, wanted, 'e.record, e.start, e."end"')
+    if wanted.when is None:
+        for (text, _, _) in dataset.db.execute(sql, params):
+            yield text
+        return
+    low, high = wanted.when.start.toordinal(), wanted.when.end.toordinal()
+    for text, first, last in dataset.db.execute(sql, params):
+        yield record_text(text, first < low or last > high)
+
+
+def iter_event_records(dataset, wanted) -> Iterator[dict]:
+    """The same records as objects, decoded a batch at a time."""
+    import itertools
+
+    import msgspec
+
+    texts = iter_record_texts(dataset, wanted)
+    while batch := list(itertools.islice(texts, RECORD_BATCH)):
+        yield from msgspec.json.decode("[" + ",".join(batch) + "]")
 
 
 def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
     """A flat row: lists joined with '; ', actors and sources as their ids (sources with their locators)."""
     return [flat(record[key]) for key in fields]
-
-
-def actor_record(dataset: Dataset, actor: Actor, matches: list[EventMatch]) -> dict:
-    """An actor with their events in full (`who NAME --json`)."""
-    return {**actor_row(actor, 0, dataset), "events": [event_record(dataset, m) for m in matches]}
 
 
 EVENT_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "aliases", "summary",

@@ -107,7 +107,7 @@ def render_rows(rows: list[dict], fields: tuple[str, ...], fmt: str, terminal: T
     if fmt == "json":
         return json_array([{f: row[f] for f in fields} for row in rows], terminal)
     if fmt == "nl":
-        return "".join(json.dumps({f: row[f] for f in fields}, ensure_ascii=False) + "\n" for row in rows)
+        return ndjson([{f: row[f] for f in fields} for row in rows])
     if fmt == "csv":
         return _csv([records.csv_row(row, fields) for row in rows], fields)
     if fmt == "plain":
@@ -208,51 +208,85 @@ def render_counts(rows: list[dict], fields: tuple[str, ...], fmt: str, terminal:
 
 
 def json_array(items: list, terminal: Terminal) -> str:
-    """A JSON array: indented on a terminal; in a pipe one item per line, which json's C encoder writes several
-    times faster (it cannot indent)."""
+    """A JSON array: indented on a terminal; in a pipe compact, one item per line."""
     if terminal.is_tty:
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    if not items:
-        return "[]\n"
-    return "[" + ",\n ".join(json.dumps(item, ensure_ascii=False) for item in items) + "]\n"
+    return "".join(_json_pieces(iter(items), "json"))
 
 
 def json_object(item: dict, terminal: Terminal) -> str:
-    return json.dumps(item, ensure_ascii=False, indent=2 if terminal.is_tty else None) + "\n"
+    if terminal.is_tty:
+        return json.dumps(item, ensure_ascii=False, indent=2) + "\n"
+    return _compact(item) + "\n"
 
 
-STREAM_BATCH = 500  # events per piece of a streamed dump
+def ndjson(items: list) -> str:
+    """One compact JSON item per line."""
+    return "".join(_json_pieces(iter(items), "nl"))
 
 
-def stream_events(dataset: Dataset, matches, fmt: str):
-    """A dump of events (json, nl or csv, as in a pipe) as pieces of text, made a batch of events at a time from an
-    iterator of matches, so that memory does not grow with the number of events."""
+def _compact(item) -> str:
+    """JSON without spaces, as msgspec's C encoder writes it, several times faster than json.dumps."""
+    import msgspec
+
+    return msgspec.json.encode(item).decode()
+
+
+STREAM_BATCH = 500  # records per piece of a streamed dump
+
+
+def stream_dump(dataset: Dataset, wanted, fmt: str):
+    """A dump of the events `wanted` selects (json, nl or csv, as in a pipe) as pieces of text made a batch at a
+    time, so that memory does not grow with the number of events: JSON copies the store's ready records."""
+    if fmt == "csv":
+        return stream_csv(records.iter_event_records(dataset, wanted))
+    return _text_pieces(records.iter_record_texts(dataset, wanted), fmt)
+
+
+def stream_csv(rows):
     import itertools
 
-    matches = iter(matches)
+    yield _csv([])
+    while batch := list(itertools.islice(rows, STREAM_BATCH)):
+        yield _csv([records.csv_row(row) for row in batch], None)
+
+
+def _json_pieces(items, fmt: str):
+    """JSON (an array, an item per line) or NDJSON of an iterator of items."""
+    import msgspec
+
+    encode = msgspec.json.Encoder().encode
+    return _text_pieces((encode(item).decode() for item in items), fmt)
+
+
+def _text_pieces(texts, fmt: str):
+    """JSON (an array, an item per line) or NDJSON of an iterator of compact JSON texts, a batch a piece."""
+    import itertools
+
     first = True
-    if fmt == "csv":
-        yield _csv([])
-    while batch := list(itertools.islice(matches, STREAM_BATCH)):
-        rows = [records.event_record(dataset, m) for m in batch]
+    while batch := list(itertools.islice(texts, STREAM_BATCH)):
         if fmt == "json":
-            yield ("[" if first else ",\n ") + ",\n ".join(json.dumps(row, ensure_ascii=False) for row in rows)
-        elif fmt == "nl":
-            yield "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            yield ("[" if first else ",\n") + ",\n".join(batch)
         else:
-            yield _csv([records.csv_row(row) for row in rows], None)
+            yield "\n".join(batch) + "\n"
         first = False
     if fmt == "json":
         yield "[]\n" if first else "]\n"
 
 
-def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
-    if fmt == "json":
-        return json_array([records.event_record(dataset, m) for m in matches], terminal)
-    if fmt == "nl":
-        return "".join(json.dumps(records.event_record(dataset, m), ensure_ascii=False) + "\n" for m in matches)
+def render_records(rows: list[dict], fmt: str, terminal: Terminal) -> str:
+    """Event records in a machine format (json, nl, csv), whole: indented JSON on a terminal."""
     if fmt == "csv":
-        return _csv([records.csv_row(records.event_record(dataset, m)) for m in matches])
+        return "".join(stream_csv(iter(rows)))
+    if fmt == "json":
+        return json_array(rows, terminal)
+    return ndjson(rows)
+
+
+def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
+    """Events for reading (table or plain); machine formats are made from records (`render_records`)."""
+    if fmt in ("json", "nl", "csv"):
+        return render_records([records.event_record(dataset, m) for m in matches], fmt, terminal)
     if fmt == "plain":
         return "".join(_plain_line(_event_fields(m)) for m in matches)
     if fmt == "table":
@@ -311,7 +345,7 @@ def render_search(dataset: Dataset, hits: list, fmt: str, terminal: Terminal) ->
         if fmt == "json":
             return json_array(rows, terminal)
         if fmt == "nl":
-            return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            return ndjson(rows)
         return _csv([records.csv_row(row) + [str(row["score"]), row["snippet"]] for row in rows],
                     (*records.CSV_FIELDS, "score", "snippet"))
     if fmt == "plain":
@@ -365,13 +399,21 @@ def _rich(terminal: Terminal, build) -> str:
 # ------------------------------------------------------------------------------------------- actors
 
 
-def render_actor(dataset: Dataset, actor: Actor, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
-    if fmt == "json":
-        return json_object(records.actor_record(dataset, actor, matches), terminal)
-    if fmt == "nl":
-        return json.dumps(records.actor_record(dataset, actor, matches), ensure_ascii=False) + "\n"
+def render_actor_records(dataset: Dataset, actor: Actor, rows: list[dict], fmt: str, terminal: Terminal) -> str:
+    """An actor and the records of their events in a machine format: one object (json, nl), or the events (csv)."""
     if fmt == "csv":
-        return render_events(dataset, matches, "csv", terminal)
+        return render_records(rows, "csv", terminal)
+    return json_object({**records.actor_row(actor, 0, dataset), "events": rows}, terminal)
+
+
+def actor_json_text(dataset: Dataset, actor: Actor, texts: list[str]) -> str:
+    """`who NAME --json` in a pipe, one line: the actor, then their events' records as the store keeps them."""
+    head = _compact({**records.actor_row(actor, 0, dataset), "events": []})
+    return head[: -len("[]}")] + "[" + ",".join(texts) + "]}\n"
+
+
+def render_actor(dataset: Dataset, actor: Actor, matches: list[EventMatch], fmt: str, terminal: Terminal) -> str:
+    """An actor and their events for reading (table or plain)."""
     if fmt == "plain":
         return _actor_plain(actor, matches)
     if fmt == "table":
@@ -438,10 +480,8 @@ def _actor_card(dataset: Dataset, actor: Actor, matches: list[EventMatch]):
 def render_event_detail(dataset: Dataset, match: EventMatch, related: list, fmt: str, terminal: Terminal) -> str:
     record = records.event_record(dataset, match)
     record["related"] = [{"id": e.id, "date": e.date, "start": e.start.isoformat(), "title": e.title} for e in related]
-    if fmt == "json":
+    if fmt in ("json", "nl"):
         return json_object(record, terminal)
-    if fmt == "nl":
-        return json.dumps(record, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv([records.csv_row(record)])
     if fmt == "plain":

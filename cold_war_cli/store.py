@@ -6,8 +6,9 @@ and `sqlite3`; `cache` decides where a database lives and writes it safely.
 
 Tables (one row an event, in (start, end, id) order, so rowid order is date order):
   events(id, date, start_date, end_date, start, end, precision, month_day, disputed, title, aliases, summary,
-         tags, places, actor_names, json)   start/end: day ordinals; month_day: 'MM-DD' when the first day is known
-                                             exactly; json: the event's object as the data file wrote it
+         tags, places, actor_names, json, record)   start/end: day ordinals; month_day: 'MM-DD' when the first
+         day is known exactly; json: the event's object as the data file wrote it; record: what `cwc events --json`
+         prints for it (compact, "partial" false), made once here so that dumps and listings only copy text
   event_actors(actor, event), event_tags(folded, event, tag): event = events.rowid; folded: the tag folded
   actors(id, name, kind, aliases, json): aliases as a JSON array; sources(id, type, quality, title, issued, url, json)
   citations(event, source, locator, url, alt)   alt 1: cited for an alternative date
@@ -27,7 +28,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-7"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-8"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -37,7 +38,7 @@ CREATE TABLE events (
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT NOT NULL, start_date TEXT NOT NULL,
     end_date TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, precision TEXT NOT NULL,
     month_day TEXT, disputed INTEGER NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
-    tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL);
+    tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL);
 CREATE TABLE event_tags (folded TEXT NOT NULL, event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
@@ -79,15 +80,17 @@ class EventRow:
     """What the store keeps of one validated event: its JSON text and the fields its indexes are made of."""
 
     __slots__ = ("id", "date", "start", "end", "title", "aliases", "summary", "tags", "places", "actor_ids",
-                 "citations", "disputed", "json")
+                 "citations", "disputed", "json", "label", "notes", "alt_dates")
 
     def __init__(self, id, date, start, end, title, aliases, summary, tags, places, actor_ids, citations,
-                 disputed, json):
+                 disputed, json, label, notes, alt_dates):
         self.id, self.date, self.start, self.end = id, date, start, end  # start, end: day ordinals
         self.title, self.aliases, self.summary, self.tags, self.places = title, aliases, summary, tags, places
         self.actor_ids = actor_ids
         self.citations = citations  # (source id, locator, url, alt) tuples
         self.disputed, self.json = disputed, json  # json: str or UTF-8 bytes
+        self.label, self.notes = label, notes
+        self.alt_dates = alt_dates  # (date, note, [(source id, locator, url)]) of each
 
 
 class Contents:
@@ -113,7 +116,9 @@ def contents_of(dataset: Dataset) -> Contents:
         cited += [(c.source_id, c.locator, c.url, 1) for alt in e.alt_dates for c in alt.citations]
         events.append(EventRow(e.id, e.date, e.start.toordinal(), e.end.toordinal(), e.title, e.aliases, e.summary,
                                e.tags, e.places, e.actor_ids, cited, bool(e.alt_dates),
-                               json.dumps(event_object(e))))
+                               json.dumps(event_object(e)), e.label, e.notes,
+                               [(a.date, a.note, [(c.source_id, c.locator, c.url) for c in a.citations])
+                                for a in e.alt_dates]))
     return Contents(dataset.schema_version, sources, actors, events)
 
 
@@ -133,7 +138,7 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
                        [(i, n, k, json.dumps(list(aliases), ensure_ascii=False), j)
                         for i, n, k, aliases, j in contents.actors])
         links: tuple[list, list, list] = ([], [], [])
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 17)})", _event_rows(contents, links))
+        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 18)})", _event_rows(contents, links))
         actor_links, tag_links, cited = links
         db.executemany("INSERT INTO event_actors VALUES (?, ?)", actor_links)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tag_links)
@@ -157,10 +162,15 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
 def _event_rows(contents: Contents, links: tuple[list, list, list]):
     """The events table's rows, made one at a time (never all held at once); the link tables' rows are gathered
     into `links` on the way."""
+    from cold_war_cli.record_maker import RecordMaker
     from cold_war_cli.text import fold
 
     actor_links, tag_links, cited = links
     names = {i: " ".join((n, *aliases)) for i, n, _, aliases, _ in contents.actors}
+    sources = {row[0]: row[-1] for row in contents.sources}
+    actor_names = {i: n for i, n, _, _, _ in contents.actors}
+    make = RecordMaker(lambda s: source_from(json.loads(sources[s])) if s in sources else None,
+                       lambda a: actor_names.get(a, a)).make
     precisions: dict[str, str] = {}
     folded: dict[str, str] = {}
     for rowid, e in enumerate(contents.events, 1):
@@ -176,10 +186,12 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
         actor_links += [(a, rowid) for a in dict.fromkeys(e.actor_ids)]
         tag_links += [(f, rowid, t) for f, t in {folded[t]: t for t in reversed(e.tags)}.items()]
         cited += [(rowid, *c) for c in e.citations]
+        record = make(e.id, e.date, e.label, start, end, precision, e.title, e.aliases, e.summary, e.actor_ids,
+                      e.places, e.tags, [c[:3] for c in e.citations if not c[3]], e.notes, e.alt_dates)
         yield (rowid, e.id, e.date, start, end, e.start, e.end, precision, start[5:] if day_known else None,
                int(e.disputed), e.title, " | ".join(e.aliases), e.summary, " | ".join(e.tags), " | ".join(e.places),
                " | ".join([names.get(a, a) for a in e.actor_ids]),
-               e.json.decode() if isinstance(e.json, bytes) else e.json)
+               e.json.decode() if isinstance(e.json, bytes) else e.json, record)
 
 
 def _precision(text: str) -> str:

@@ -7,7 +7,8 @@ A candidate file is {"sources": [...], "actors": [...], "events": [...]} in the 
 dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}, "actors": {id: {field: new
 value}}} (an actor's `roles`, `sources`, `born` and `died`). A candidate file may also add terms of office to
 existing actors: {"actor_roles": {id: [role, ...]}}, and a fixes file may date sources: {"sources_issued": {id:
-"YYYY[-MM[-DD]]"}} or complete them: {"source_fixes": {id: {"url"|"issued"|"accessed"|"container"|...: value}}}. New sources and actors are added
+"YYYY[-MM[-DD]]"}} or complete them: {"source_fixes": {id: {"url"|"issued"|"accessed"|"container"|...: value}}}, and make additive
+changes (add_citations, set_locators, drop_citations, role_sources, actor_sources_add: see merge_additions). New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 sources[source_id].update(change)
                 added["changed sources"] += 1
+            merge_additions(content, str(path), sources, actors, events, added, problems)
             for event_id, change in content.get("events", {}).items():
                 if event_id not in events:
                     problems.append(f"{path}: no event '{event_id}' to change")
@@ -129,6 +131,71 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         args.data.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def merge_additions(content: dict, origin: str, sources: dict, actors: dict, events: dict, added: dict,
+                    problems: list[str]) -> None:
+    """The additive changes, which several curators can make to one event or actor without overwriting each
+    other:
+        {"add_citations": {event: [citation]}, "set_locators": {event: {source: {"locator", "url"}}},
+         "drop_citations": {event: [source]}, "actor_sources_add": {actor: [citation]},
+         "role_sources": {actor: [{"title", "start", "add": [citation], "drop": [source]}]}}
+    A term is named by its title and start; a drop that would leave nothing cited is refused."""
+    def known(citations: list[dict], where: str) -> bool:
+        if missing := [c["id"] for c in citations if c["id"] not in sources]:
+            problems.append(f"{origin}: {where} cites unknown sources {missing}; left unchanged")
+        return not missing
+
+    def add(cited: list[dict], citations: list[dict]) -> None:
+        present = {c["id"] for c in cited}
+        cited.extend(c for c in citations if c["id"] not in present)
+
+    def drop(cited: list[dict], ids: list[str], where: str) -> list[dict]:
+        kept = [c for c in cited if c["id"] not in ids]
+        if not kept:
+            problems.append(f"{origin}: {where}: dropping {ids} would leave no source; kept them")
+            return cited
+        return kept
+
+    for event_id, citations in content.get("add_citations", {}).items():
+        if event_id not in events:
+            problems.append(f"{origin}: no event '{event_id}' to cite")
+        elif known(citations, f"'{event_id}'"):
+            add(events[event_id].setdefault("sources", []), citations)
+            added["changed"] += 1
+    for event_id, located in content.get("set_locators", {}).items():
+        cited = {c["id"]: c for c in events.get(event_id, {}).get("sources", [])}
+        for source_id, change in located.items():
+            if source_id not in cited or set(change) - {"locator", "url"}:
+                problems.append(f"{origin}: '{event_id}' does not cite '{source_id}', or the change is not a "
+                                f"locator or url; left unchanged")
+                continue
+            cited[source_id].update(change)
+            added["changed"] += 1
+    for event_id, ids in content.get("drop_citations", {}).items():
+        if event_id in events:
+            events[event_id]["sources"] = drop(events[event_id]["sources"], ids, f"'{event_id}'")
+    for actor_id, changes in content.get("role_sources", {}).items():
+        for change in changes:
+            roles = [r for r in actors.get(actor_id, {}).get("roles", [])
+                     if r["title"] == change["title"] and str(r.get("start")) == str(change["start"])]
+            where = f"actor '{actor_id}' term '{change['title']}' from {change['start']}"
+            if len(roles) != 1:
+                problems.append(f"{origin}: {where} not found (or not unique); left unchanged")
+                continue
+            if not known(change.get("add", []), where):
+                continue
+            role = roles[0]
+            add(role.setdefault("sources", []), change.get("add", []))
+            if change.get("drop"):
+                role["sources"] = drop(role["sources"], change["drop"], where)
+            added["changed actors"] += 1
+    for actor_id, citations in content.get("actor_sources_add", {}).items():
+        if actor_id not in actors:
+            problems.append(f"{origin}: no actor '{actor_id}'")
+        elif known(citations, f"actor '{actor_id}'"):
+            add(actors[actor_id].setdefault("sources", []), citations)
+            added["changed actors"] += 1
 
 
 if __name__ == "__main__":

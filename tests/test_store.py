@@ -4,28 +4,34 @@ match the events' own fields."""
 import json
 import os
 import time
+from datetime import date
 
 from click.testing import CliRunner
 
 from cold_war_cli import cache, render, terminal
 from cold_war_cli.cli import cli
 from cold_war_cli.dataset import load
-from cold_war_cli.query import EventFilter, iter_events, select_events
+from cold_war_cli.dates import DayRange
+from cold_war_cli.query import EventFilter, select_events
 from cold_war_cli.stats import count_events
 from tests.conftest import MINI
 
 
-def test_a_streamed_dump_is_byte_for_byte_what_the_whole_rendering_is(monkeypatch):
-    data = load()
+def test_a_streamed_dump_of_stored_records_is_byte_for_byte_the_records_made_from_events(monkeypatch):
+    """The store keeps every event's record ready as text; a dump copies them. Made again from the Event objects
+    (`records.event_record`), they must be the same, `partial` included (a range whose edges cut events)."""
+    data = load(MINI)
     pipe = terminal.Terminal(is_tty=False, color=False, width=80, height=24)
-    matches = select_events(data, EventFilter())
-    for fmt in ("json", "nl", "csv"):
-        whole = render.render_events(data, matches, fmt, pipe)
-        streamed = "".join(render.stream_events(data, iter_events(data, EventFilter()), fmt))
-        assert streamed == whole, fmt
+    cut = EventFilter(when=DayRange(date(1959, 1, 1), date(1960, 12, 31), "year"))  # whole: 1959, 1960; cut: 1960s
+    for wanted in (EventFilter(), cut):
+        matches = select_events(data, wanted)
+        for fmt in ("json", "nl", "csv"):
+            whole = render.render_events(data, matches, fmt, pipe)
+            assert "".join(render.stream_dump(data, wanted, fmt)) == whole, fmt
+    assert any(m.partial for m in select_events(data, cut)) and any(not m.partial for m in select_events(data, cut))
     monkeypatch.setattr(render, "STREAM_BATCH", 3)  # batches that end anywhere
-    assert "".join(render.stream_events(data, iter_events(data, EventFilter(limit=10)), "json")) == \
-        render.render_events(data, matches[:10], "json", pipe)
+    assert "".join(render.stream_dump(data, EventFilter(limit=10), "json")) == \
+        render.render_events(data, select_events(data, EventFilter())[:10], "json", pipe)
 
 
 def test_events_json_in_a_pipe_streams_and_stays_valid(run):
@@ -78,3 +84,19 @@ def test_search_and_show_agree_through_the_cli():
     found = json.loads(runner.invoke(cli, ["search", "vienna", "--json", "--data", str(MINI)]).stdout)
     shown = json.loads(runner.invoke(cli, ["show", found[0]["id"], "--json", "--data", str(MINI)]).stdout)
     assert shown["id"] == found[0]["id"] and shown["title"] == found[0]["title"]
+
+
+def test_who_in_a_pipe_copies_the_stored_records_into_the_actor(run):
+    """`who NAME --json` in a pipe splices the stored records into the actor's object as text: it must parse, and be
+    the actor with the records made from the events (in a pipe, one compact line)."""
+    from cold_war_cli import records
+
+    result = run("who", "khrushchev", "--json")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1 and ", " not in result.stdout[:200]
+    got = json.loads(result.stdout)
+    data = load(MINI)
+    actor = data.actor("khrushchev")
+    theirs = select_events(data, EventFilter(actor_ids=("khrushchev",)))
+    assert theirs
+    assert got == {**records.actor_row(actor, 0, data), "events": [records.event_record(data, m) for m in theirs]}
+    assert json.loads(run("who", "khrushchev", "--nl").stdout) == got
