@@ -43,17 +43,18 @@ def ics_fold(line: str) -> str:
         if len(line) <= 75:
             return line
         return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
-    out, current, size = [], "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        limit = 75 if not out else 74  # continuation lines start with one space
-        if size + width > limit:
-            out.append(current)
-            current, size = "", 0
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n ".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    pieces, start, limit = [], 0, 75  # continuation lines start with one space: 74 octets after the first
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # never inside a character: back off to its first octet
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, limit = cut, 74
+    pieces.append(data[start:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
 
 
 def _stamp() -> str:

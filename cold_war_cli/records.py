@@ -103,6 +103,12 @@ def iter_event_records(dataset, wanted) -> Iterator[dict]:
 
 def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
     """A flat row: lists joined with '; ', actors and sources as their ids (sources with their locators)."""
+    if fields is CSV_FIELDS:  # an event's own row, the one dumps make by the thousand: what `flat` gives, directly
+        r = record
+        return [r["id"], r["date"], r["label"] or "", r["start"], r["end"], r["precision"], r["certainty"],
+                "true" if r["partial"] else "false", r["title"], r["summary"],
+                "; ".join([a["id"] for a in r["actors"]]), "; ".join(r["places"]), "; ".join(r["tags"]),
+                "; ".join([f"{c['id']} ({c['locator']})" if c["locator"] else c["id"] for c in r["sources"]])]
     return [flat(record[key]) for key in fields]
 
 

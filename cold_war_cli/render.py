@@ -312,7 +312,10 @@ def _csv(rows: list[list[str]], header: tuple[str, ...] | None = records.CSV_FIE
     writer = csv.writer(out, lineterminator="\r\n")
     if header is not None:
         writer.writerow(header)
-    writer.writerows([[inert(cell) for cell in row] for row in rows])  # nothing that could drive a terminal
+    # Nothing that could drive a terminal; one search of a row's cells joined by tabs (which `inert` keeps) clears
+    # a row that needs no change.
+    writer.writerows([row if inert(joined := "\t".join(row)) is joined else [inert(cell) for cell in row]
+                      for row in rows])
     return out.getvalue()
 
 

@@ -100,3 +100,24 @@ def test_who_in_a_pipe_copies_the_stored_records_into_the_actor(run):
     assert theirs
     assert got == {**records.actor_row(actor, 0, data), "events": [records.event_record(data, m) for m in theirs]}
     assert json.loads(run("who", "khrushchev", "--nl").stdout) == got
+
+
+def test_an_events_csv_row_is_the_generic_flattening_of_its_record():
+    """Dumps flatten event records by a direct path; it must give what `flat` gives field by field, for every event
+    of the shipped data (lists, locators, labels, partial)."""
+    from cold_war_cli import records
+
+    data = load()
+    rows = list(records.iter_event_records(data, EventFilter(when=DayRange(date(1961, 6, 1), date(1961, 6, 30),
+                                                                           "month"))))
+    rows += list(records.iter_event_records(data, EventFilter()))
+    assert any(r["partial"] for r in rows) and any(r["label"] for r in rows)
+    assert any(c["locator"] for r in rows for c in r["sources"]) and any(not c["locator"] for r in rows for c in r["sources"])
+    for row in rows:
+        assert records.csv_row(row) == [records.flat(row[key]) for key in records.CSV_FIELDS]
+
+
+def test_csv_cells_that_could_drive_a_terminal_are_made_inert_even_in_a_row_that_has_other_cells():
+    text = render._csv([["plain", "bad\x1b[31m", "tab\tkept"]], None)
+    assert "\x1b" not in text and "\\x1b[31m" in text and "tab\tkept" in text
+    assert render._csv([["plain", "also plain"]], None) == "plain,also plain\r\n"
