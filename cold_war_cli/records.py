@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from cold_war_cli.models import Actor, Citation, Dataset, Event
 from cold_war_cli.query import EventMatch
+from cold_war_cli.store import Store
 
 CSV_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
               "actors", "places", "tags", "sources")
@@ -49,15 +50,19 @@ def actor_ref(dataset: Dataset, actor_id: str) -> dict:
 
 
 def event_record(dataset: Dataset, match: EventMatch) -> dict:
-    """The record of one event built as an object (the store keeps every event's record ready as text too)."""
+    """The record of one event: the one its database keeps, else made from the event."""
+    text = dataset.stored_record(match.event.id) if isinstance(dataset, Store) else None
+    return decode_record(text or made_record(dataset, match.event), match.partial)
+
+
+def made_record(dataset: Dataset, e: Event) -> str:
+    """An event's record made from the Event, as the store makes it when it is built (`partial` false)."""
     from cold_war_cli.record_maker import RecordMaker
 
-    e = match.event
-    text = RecordMaker.of(dataset).make(
+    return RecordMaker.of(dataset).make(
         e.id, e.date, e.label, e.start.isoformat(), e.end.isoformat(), e.precision, e.title, e.aliases, e.summary,
         e.actor_ids, e.places, e.tags, [(c.source_id, c.locator, c.url) for c in e.citations], e.notes,
         [(a.date, a.note, [(c.source_id, c.locator, c.url) for c in a.citations]) for a in e.alt_dates])
-    return decode_record(text, match.partial)
 
 
 def record_text(stored: str, partial: bool) -> str:
@@ -65,10 +70,10 @@ def record_text(stored: str, partial: bool) -> str:
     return stored.replace('"partial":false', '"partial":true', 1) if partial else stored
 
 
-def decode_record(text, partial: bool) -> dict:
-    import msgspec
+def decode_record(text: str, partial: bool) -> dict:
+    import json  # a few records: json, which every run imports anyway, rather than importing msgspec
 
-    record = msgspec.json.decode(text)
+    record = json.loads(text)
     record["partial"] = partial
     return record
 

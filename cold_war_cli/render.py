@@ -226,10 +226,8 @@ def ndjson(items: list) -> str:
 
 
 def _compact(item) -> str:
-    """JSON without spaces, as msgspec's C encoder writes it, several times faster than json.dumps."""
-    import msgspec
-
-    return msgspec.json.encode(item).decode()
+    """JSON without spaces, as the store's records are written (by msgspec, which only the build imports)."""
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
 STREAM_BATCH = 500  # records per piece of a streamed dump
@@ -252,11 +250,8 @@ def stream_csv(rows):
 
 
 def _json_pieces(items, fmt: str):
-    """JSON (an array, an item per line) or NDJSON of an iterator of items."""
-    import msgspec
-
-    encode = msgspec.json.Encoder().encode
-    return _text_pieces((encode(item).decode() for item in items), fmt)
+    """JSON (an array, an item per line) or NDJSON of an iterator of items, compact as the store's records are."""
+    return _text_pieces((_compact(item) for item in items), fmt)
 
 
 def _text_pieces(texts, fmt: str):

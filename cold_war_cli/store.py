@@ -416,6 +416,11 @@ class Store(Dataset):
                                 for c in (*e.citations, *(c for alt in e.alt_dates for c in alt.citations))])
             yield from events
 
+    def stored_record(self, event_id: str) -> str | None:
+        """The record the database keeps for this event (`partial` false), or None."""
+        row = self.db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
+        return row[0] if row else None
+
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
 

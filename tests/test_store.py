@@ -20,6 +20,8 @@ from tests.conftest import MINI
 def test_a_streamed_dump_of_stored_records_is_byte_for_byte_the_records_made_from_events(monkeypatch):
     """The store keeps every event's record ready as text; a dump copies them. Made again from the Event objects
     (`records.event_record`), they must be the same, `partial` included (a range whose edges cut events)."""
+    from cold_war_cli import records
+
     data = load(MINI)
     pipe = terminal.Terminal(is_tty=False, color=False, width=80, height=24)
     cut = EventFilter(when=DayRange(date(1959, 1, 1), date(1960, 12, 31), "year"))  # whole: 1959, 1960; cut: 1960s
@@ -29,6 +31,11 @@ def test_a_streamed_dump_of_stored_records_is_byte_for_byte_the_records_made_fro
             whole = render.render_events(data, matches, fmt, pipe)
             assert "".join(render.stream_dump(data, wanted, fmt)) == whole, fmt
     assert any(m.partial for m in select_events(data, cut)) and any(not m.partial for m in select_events(data, cut))
+    shipped = load()
+    for event in shipped.events:  # every shipped event: the stored record is the one made from its Event
+        stored = shipped.stored_record(event.id)
+        assert stored == records.made_record(shipped, event), event.id
+        assert render._compact(json.loads(stored)) == stored, event.id  # both encoders write the same JSON
     monkeypatch.setattr(render, "STREAM_BATCH", 3)  # batches that end anywhere
     assert "".join(render.stream_dump(data, EventFilter(limit=10), "json")) == \
         render.render_events(data, select_events(data, EventFilter())[:10], "json", pipe)
