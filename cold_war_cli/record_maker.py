@@ -56,10 +56,6 @@ class _Record(msgspec.Struct):
 _ENCODE = msgspec.json.Encoder().encode
 
 
-def as_dict(struct) -> dict:
-    return msgspec.structs.asdict(struct)
-
-
 class RecordMaker:
     """Makes event records (the shape of JSON, NDJSON and CSV output) as compact JSON text with `partial` false
     (`records.record_text` sets it: no string value can hold '"partial":false', whose quotes JSON escapes); each

@@ -38,10 +38,16 @@ def citation_record(dataset: Dataset, citation: Citation) -> dict:
 
 
 def citations(dataset: Dataset, cited) -> list[dict]:
-    from cold_war_cli.record_maker import RecordMaker, as_dict
-
-    make = RecordMaker.of(dataset).citation
-    return [as_dict(make(c.source_id, c.locator, c.url)) for c in cited]
+    """Citations as an event's record has them (`record_maker`), for actors' terms and `cwc at`; built here as
+    dicts so that those views need not import msgspec (a test holds the two to the same shape)."""
+    found = []
+    for c in cited:
+        s = dataset.sources.get(c.source_id)
+        found.append({"id": c.source_id, "title": s.title if s else None, "author": s.author if s else None,
+                      "year": s.year if s else None, "type": s.type if s else None,
+                      "quality": s.quality if s else None, "container": s.container if s else None,
+                      "url": c.url or (s.url if s else None), "locator": c.locator})
+    return found
 
 
 def actor_ref(dataset: Dataset, actor_id: str) -> dict:

@@ -36,6 +36,7 @@ def test_a_streamed_dump_of_stored_records_is_byte_for_byte_the_records_made_fro
         stored = shipped.stored_record(event.id)
         assert stored == records.made_record(shipped, event), event.id
         assert render._compact(json.loads(stored)) == stored, event.id  # both encoders write the same JSON
+        assert json.loads(stored)["sources"] == records.citations(shipped, event.citations), event.id
     monkeypatch.setattr(render, "STREAM_BATCH", 3)  # batches that end anywhere
     assert "".join(render.stream_dump(data, EventFilter(limit=10), "json")) == \
         render.render_events(data, select_events(data, EventFilter())[:10], "json", pipe)
