@@ -232,8 +232,13 @@ def _stat_record(data_path: str, create: bool = False) -> Path | None:
 
 
 def _fingerprint(info: os.stat_result) -> str:
-    # ctime too: writing the file or resetting its modification time (os.utime, touch -d) changes it
-    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} {info.st_dev}"
+    # ctime too: writing the file or resetting its modification time (os.utime, touch -d) changes it. The store's
+    # format and cwc's version too: the name recorded by another cwc is of a database this one cannot open, and
+    # trusting it made every run build the database again.
+    from cold_war_cli import __version__, store
+
+    return (f"{store.FORMAT} {__version__} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} "
+            f"{info.st_dev}")
 
 
 def recall(data_path: str, info: os.stat_result) -> str | None:

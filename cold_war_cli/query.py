@@ -126,6 +126,9 @@ class Where(Value):
         self.sql, self.params = sql, params
 
 
+LONG = 64  # days: the store's partial index `events_long` holds the events this long or longer
+
+
 def where(wanted: EventFilter, db) -> Where:
     """The filters of `wanted` (all but sort, reverse and limit) as one SQL condition (`db`: the store's
     database, which keywords need)."""
@@ -134,8 +137,14 @@ def where(wanted: EventFilter, db) -> Where:
     clauses, params = ["1"], []
     if wanted.when is not None:
         low, high = wanted.when.start.toordinal(), wanted.when.end.toordinal()
-        clauses.append('e.start >= ? AND e."end" <= ?' if wanted.strict else 'e.start <= ? AND e."end" >= ?')
-        params += [low, high] if wanted.strict else [high, low]
+        if wanted.strict:
+            clauses.append('e.rowid IN (SELECT rowid FROM events WHERE start BETWEEN ? AND ? AND "end" <= ?)')
+            params += [low, high, high]
+        else:  # overlaps: events under 64 days start at most 63 days before the range; the few longer ones apart
+            clauses.append(f'e.rowid IN (SELECT rowid FROM events WHERE start BETWEEN ? AND ? AND "end" - start '
+                           f'< {LONG} AND "end" >= ? UNION ALL SELECT rowid FROM events WHERE "end" - start >= '
+                           f'{LONG} AND start <= ? AND "end" >= ?)')
+            params += [low - LONG + 1, high, low, high, low]
     for actor_id in wanted.actor_ids:
         clauses.append("e.rowid IN (SELECT event FROM event_actors WHERE actor = ?)")
         params.append(actor_id)

@@ -15,6 +15,8 @@ Tables (one row an event, in (start, end, id) order, so rowid order is date orde
   events_fts: FTS5 over title, aliases, summary, tags, places, actor_names (content=events), case and accent
   folded by the unicode61 tokenizer; terms(term, folded, stem, hits): its vocabulary, for inflections and
   misspellings (see `search`)
+  events_long: a partial index of the events of 64 days or more, so that a date range is two index ranges (the
+  short events start at most 63 days before it) instead of a scan
   meta(key, value): format, schema_version, counts
 """
 
@@ -28,7 +30,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-8"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-9"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -53,6 +55,7 @@ INDEXES = """
 CREATE UNIQUE INDEX events_by_id ON events (id);
 CREATE INDEX events_by_start ON events (start, "end");
 CREATE INDEX events_by_end ON events ("end", start);
+CREATE INDEX events_long ON events (start, "end") WHERE "end" - start >= 64;
 CREATE INDEX events_by_month_day ON events (month_day) WHERE month_day IS NOT NULL;
 CREATE UNIQUE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_actors_by_event ON event_actors (event);

@@ -79,6 +79,26 @@ def test_a_file_whose_stat_is_unchanged_is_not_hashed_again(tmp_path, monkeypatc
     assert hashed
 
 
+def test_a_stat_record_of_another_store_format_is_not_trusted(tmp_path, monkeypatch):
+    """A new cwc (another store format) must hash the file, build its own database once, record it, and open that
+    database from then on (trusting the old record had it build again on every run)."""
+    from cold_war_cli import store
+
+    monkeypatch.setenv("CWC_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "events.json"
+    path.write_bytes(MINI.read_bytes())
+    settled = time.time() - cache.STAT_SETTLE - 5
+    os.utime(path, (settled, settled))
+    load(path)  # the record names this format's database
+    monkeypatch.setattr(store, "FORMAT", store.FORMAT + "-next")
+    built = []
+    real = cache.build
+    monkeypatch.setattr(cache, "build", lambda contents, name: built.append(name) or real(contents, name))
+    load(path)
+    load(path)
+    assert len(built) == 1 and (tmp_path / "cache" / built[0]).is_file()
+
+
 def test_a_just_modified_file_is_not_trusted_by_its_stat(tmp_path, monkeypatch):
     monkeypatch.setenv("CWC_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "events.json"
