@@ -112,8 +112,8 @@ def value_strategy(param: click.Parameter, workdir: Path):
         return st.one_of(choices[name], junk)
     if name == "event_id":
         return event_ids
-    if name == "output":
-        # Only ever a place inside the test's own folder.
+    if name in ("output", "svg"):
+        # Only ever a place inside the test's own folder (a generated name once wrote an SVG into the checkout).
         return st.sampled_from([str(workdir / "out.txt"), str(workdir / "a-directory"),
                                 str(workdir / "missing" / "out.ics"), ""])
     if name == "path":
