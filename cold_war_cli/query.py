@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from cold_war_cli.dates import DayRange
 from cold_war_cli.errors import LookupFailed
 from cold_war_cli.models import Actor, Event, Role
-from cold_war_cli.store import Store as Dataset
+from cold_war_cli.store import LONG_DAYS, Store as Dataset
 from cold_war_cli.text import fold
 from cold_war_cli.value import Value
 
@@ -126,9 +126,6 @@ class Where(Value):
         self.sql, self.params = sql, params
 
 
-LONG = 64  # days: the store's partial index `events_long` holds the events this long or longer
-
-
 def where(wanted: EventFilter, db) -> Where:
     """The filters of `wanted` (all but sort, reverse and limit) as one SQL condition (`db`: the store's
     database, which keywords need)."""
@@ -142,9 +139,9 @@ def where(wanted: EventFilter, db) -> Where:
             params += [low, high, high]
         else:  # overlaps: events under 64 days start at most 63 days before the range; the few longer ones apart
             clauses.append(f'e.rowid IN (SELECT rowid FROM events WHERE start BETWEEN ? AND ? AND "end" - start '
-                           f'< {LONG} AND "end" >= ? UNION ALL SELECT rowid FROM events WHERE "end" - start >= '
-                           f'{LONG} AND start <= ? AND "end" >= ?)')
-            params += [low - LONG + 1, high, low, high, low]
+                           f'< {LONG_DAYS} AND "end" >= ? UNION ALL SELECT rowid FROM events WHERE "end" - start >= '
+                           f'{LONG_DAYS} AND start <= ? AND "end" >= ?)')
+            params += [low - LONG_DAYS + 1, high, low, high, low]
     for actor_id in wanted.actor_ids:
         clauses.append("e.rowid IN (SELECT event FROM event_actors WHERE actor = ?)")
         params.append(actor_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cold_war_cli.models import Actor, Citation, Dataset, Event
-from cold_war_cli.query import EventMatch
+from cold_war_cli.models import Actor, Dataset, Event
+from cold_war_cli.query import EventMatch, event_query
 from cold_war_cli.store import Store
 
 CSV_FIELDS = ("id", "date", "label", "start", "end", "precision", "certainty", "partial", "title", "summary",
@@ -32,14 +32,10 @@ def _display_point(point: str) -> str:
     return base + ("?" if qualifier in ("?", "%") else "")
 
 
-def citation_record(dataset: Dataset, citation: Citation) -> dict:
-    """A citation with its source: `url` is the cited place's own address where it has one, else the work's."""
-    return citations(dataset, [citation])[0]
-
-
 def citations(dataset: Dataset, cited) -> list[dict]:
     """Citations as an event's record has them (`record_maker`), for actors' terms and `cwc at`; built here as
-    dicts so that those views need not import msgspec (a test holds the two to the same shape)."""
+    dicts so that those views need not import msgspec (a test holds the two to the same shape). `url` is the cited
+    place's own address where it has one, else the work's."""
     found = []
     for c in cited:
         s = dataset.sources.get(c.source_id)
@@ -48,11 +44,6 @@ def citations(dataset: Dataset, cited) -> list[dict]:
                       "quality": s.quality if s else None, "container": s.container if s else None,
                       "url": c.url or (s.url if s else None), "locator": c.locator})
     return found
-
-
-def actor_ref(dataset: Dataset, actor_id: str) -> dict:
-    actor = dataset.actor(actor_id)
-    return {"id": actor_id, "name": actor.name if actor else actor_id}
 
 
 def event_record(dataset: Dataset, match: EventMatch) -> dict:
@@ -89,8 +80,6 @@ RECORD_BATCH = 500  # records read at a time
 
 def iter_record_texts(dataset, wanted) -> Iterator[str]:
     """The stored records of the events `query.iter_events` gives, as JSON text (what dumps print)."""
-    from cold_war_cli.query import event_query
-
     sql, params = event_query(dataset, wanted, 'e.record, e.start, e."end"')
     if wanted.when is None:
         for (text, _, _) in dataset.db.execute(sql, params):

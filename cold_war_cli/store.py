@@ -49,13 +49,14 @@ CREATE TABLE sources (id TEXT PRIMARY KEY, type TEXT NOT NULL, quality TEXT NOT 
     issued TEXT, url TEXT, json TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE citations (event INTEGER NOT NULL, source TEXT NOT NULL, locator TEXT, url TEXT, alt INTEGER NOT NULL);
 """
+LONG_DAYS = 64  # events of this many days or more are in the partial index `events_long` (see `query.where`)
 # Made once the rows are in: building an index over rows already there is several times faster than keeping it
 # up to date through 100,000 inserts.
-INDEXES = """
+INDEXES = f"""
 CREATE UNIQUE INDEX events_by_id ON events (id);
 CREATE INDEX events_by_start ON events (start, "end");
 CREATE INDEX events_by_end ON events ("end", start);
-CREATE INDEX events_long ON events (start, "end") WHERE "end" - start >= 64;
+CREATE INDEX events_long ON events (start, "end") WHERE "end" - start >= {LONG_DAYS};
 CREATE INDEX events_by_month_day ON events (month_day) WHERE month_day IS NOT NULL;
 CREATE UNIQUE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_actors_by_event ON event_actors (event);

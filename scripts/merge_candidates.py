@@ -173,7 +173,9 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
             cited[source_id].update(change)
             added["changed"] += 1
     for event_id, ids in content.get("drop_citations", {}).items():
-        if event_id in events:
+        if event_id not in events:
+            problems.append(f"{origin}: no event '{event_id}' to drop citations from")
+        else:
             events[event_id]["sources"] = drop(events[event_id]["sources"], ids, f"'{event_id}'")
     for actor_id, changes in content.get("role_sources", {}).items():
         for change in changes:
