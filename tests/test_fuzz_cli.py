@@ -247,7 +247,9 @@ def test_structured_json_runs_that_succeed_print_json(workdir, data):
     argv, _ = data.draw(argument_lists(workdir, str(MINI), structured=True))
     command = next((a for a in argv if a in cli.commands), None)
     assume(command in LISTING)
-    if argv[-1] not in ("--json", "--nl"):
+    takes_value = {opt for p in cli.commands[command].params if isinstance(p, click.Option)
+                   and not (p.is_flag or p.count) for opt in p.opts}
+    if argv[-1] not in ("--json", "--nl") or argv[-2] in takes_value:  # `--keyword --json`: the value "--json"
         argv.append("--json")
     result = invoke(argv, data.draw(environments))
     check(result, argv, structured=True)
