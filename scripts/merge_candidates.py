@@ -8,7 +8,8 @@ dataset"); a fixes file is {"sources": [...], "events": {id: {field: new value}}
 value}}} (an actor's `roles`, `sources`, `born` and `died`). A candidate file may also add terms of office to
 existing actors: {"actor_roles": {id: [role, ...]}}, and a fixes file may date sources: {"sources_issued": {id:
 "YYYY[-MM[-DD]]"}} or complete them: {"source_fixes": {id: {"url"|"issued"|"accessed"|"container"|...: value}}}, and make additive
-changes (add_citations, set_locators, drop_citations, role_sources, actor_sources_add: see merge_additions). New sources and actors are added
+changes (add_citations, set_locators, drop_citations, role_sources, alt_sources, actor_sources_add and
+actor_sources_drop: see merge_additions). A source that the fixes leave cited nowhere is removed (and reported). New sources and actors are added
 unless the dataset already has that id (the dataset's record wins, and a differing one is reported). An event whose
 id is taken, or that names an actor or source nobody defines, is left out and reported. Nothing is written when
 --dry-run is given. Run `cwc validate` and `pytest` afterwards: this script checks references, not the format.
@@ -25,7 +26,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "events.json"
 FIX_FIELDS = {"date", "title", "summary", "sources", "alt_dates", "notes", "aliases", "label", "bounds", "places",
               "actors", "tags"}
 ACTOR_FIX_FIELDS = {"roles", "sources", "born", "died"}
-SOURCE_FIX_FIELDS = {"url", "issued", "accessed", "container", "volume", "publisher", "place", "note"}
+SOURCE_FIX_FIELDS = {"url", "issued", "accessed", "container", "volume", "publisher", "place", "note", "title", "type",
+                     "quality", "authors", "editors", "isbn"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="the dataset to merge into (default: the shipped one)")
     args = parser.parse_args(argv)
     data = json.loads(args.data.read_text(encoding="utf-8"))
+    before = json.loads(args.data.read_text(encoding="utf-8"))
     sources = {s["id"]: s for s in data["sources"]}
     actors = {a["id"]: a for a in data["actors"]}
     events = {e["id"]: e for e in data["events"]}
@@ -123,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             actors[actor_id].setdefault("roles", []).extend(roles)
             added["changed actors"] += 1
 
+    if args.fixes:
+        orphaned = cited_ids(before) - cited_ids(data)
+        data["sources"] = [s for s in data["sources"] if s["id"] not in orphaned]
+        if orphaned:
+            problems.append(f"removed {len(orphaned)} sources these changes left cited nowhere: {sorted(orphaned)}")
     for line in problems:
         print(line, file=sys.stderr)
     print(f"added {added['sources']} sources, {added['actors']} actors and {added['events']} events; "
@@ -133,14 +141,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cited_ids(data: dict) -> set[str]:
+    """The sources some event, alternative date, actor or term cites."""
+    cited = set()
+    for event in data["events"]:
+        cited.update(c["id"] for c in event.get("sources", []))
+        cited.update(c["id"] for alt in event.get("alt_dates", []) for c in alt.get("sources", []))
+    for actor in data["actors"]:
+        cited.update(c["id"] for c in actor.get("sources", []))
+        cited.update(c["id"] for role in actor.get("roles", []) for c in role.get("sources", []))
+    return cited
+
+
 def merge_additions(content: dict, origin: str, sources: dict, actors: dict, events: dict, added: dict,
                     problems: list[str]) -> None:
     """The additive changes, which several curators can make to one event or actor without overwriting each
     other:
         {"add_citations": {event: [citation]}, "set_locators": {event: {source: {"locator", "url"}}},
          "drop_citations": {event: [source]}, "actor_sources_add": {actor: [citation]},
-         "role_sources": {actor: [{"title", "start", "add": [citation], "drop": [source]}]}}
-    A term is named by its title and start; a drop that would leave nothing cited is refused."""
+         "role_sources": {actor: [{"title", "start", "add": [citation], "drop": [source]}]},
+         "alt_sources": {event: [{"date", "add": [citation], "drop": [source]}]},
+         "actor_sources_drop": {actor: [source]}}
+    A term is named by its title and start, an alternative date by its date; a drop that would leave nothing cited
+    is refused."""
     def known(citations: list[dict], where: str) -> bool:
         if missing := [c["id"] for c in citations if c["id"] not in sources]:
             problems.append(f"{origin}: {where} cites unknown sources {missing}; left unchanged")
@@ -191,6 +214,25 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
             add(role.setdefault("sources", []), change.get("add", []))
             if change.get("drop"):
                 role["sources"] = drop(role["sources"], change["drop"], where)
+            added["changed actors"] += 1
+    for event_id, changes in content.get("alt_sources", {}).items():
+        for change in changes:
+            alts = [a for a in events.get(event_id, {}).get("alt_dates", []) if a["date"] == change["date"]]
+            where = f"'{event_id}' alternative date {change['date']}"
+            if len(alts) != 1:
+                problems.append(f"{origin}: {where} not found (or not unique); left unchanged")
+                continue
+            if not known(change.get("add", []), where):
+                continue
+            add(alts[0]["sources"], change.get("add", []))
+            if change.get("drop"):
+                alts[0]["sources"] = drop(alts[0]["sources"], change["drop"], where)
+            added["changed"] += 1
+    for actor_id, ids in content.get("actor_sources_drop", {}).items():
+        if actor_id not in actors:
+            problems.append(f"{origin}: no actor '{actor_id}'")
+        else:
+            actors[actor_id]["sources"] = drop(actors[actor_id].get("sources", []), ids, f"actor '{actor_id}'")
             added["changed actors"] += 1
     for actor_id, citations in content.get("actor_sources_add", {}).items():
         if actor_id not in actors:

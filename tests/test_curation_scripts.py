@@ -60,3 +60,36 @@ def test_fixes_change_events_actors_and_source_dates_and_dry_run_writes_nothing(
     merged = json.loads(data.read_text(encoding="utf-8"))
     assert next(e for e in merged["events"] if e["id"] == event_id)["aliases"] == ["Another name"]
     assert next(a for a in merged["actors"] if a["id"] == "kennedy")["born"] == "1917-05-29"
+
+
+def test_a_split_source_moves_its_citations_and_the_record_it_leaves_uncited_is_removed(tmp_path, mini_raw, capsys):
+    from cold_war_cli.dataset import problems
+
+    mini_raw["sources"].append({"id": "archive", "type": "web-page", "quality": "press", "title": "An archive",
+                                "url": "https://example.org"})
+    beria = next(e for e in mini_raw["events"] if e["id"] == "beria-executed")
+    beria["sources"].append({"id": "archive", "locator": "The Press, 24 December 1953"})
+    beria["alt_dates"][0]["sources"].append({"id": "archive"})
+    next(a for a in mini_raw["actors"] if a["id"] == "castro")["sources"] = [{"id": "archive"}, {"id": "narrative"}]
+    data = _write(tmp_path / "events.json", mini_raw)
+    item = {"id": "press-1953-12-24", "type": "newspaper-article", "quality": "press", "title": "Beria shot",
+            "container": "The Press", "issued": "1953-12-24", "url": "https://example.org/1953-12-24"}
+    fixes = _write(tmp_path / "f.json", {
+        "sources": [item],
+        "add_citations": {"beria-executed": [{"id": item["id"]}]},
+        "drop_citations": {"beria-executed": ["archive"]},
+        "alt_sources": {"beria-executed": [{"date": "1953-12-07", "drop": ["archive"]},
+                                           {"date": "1999-01-01", "drop": ["narrative"]}]},
+        "actor_sources_drop": {"castro": ["archive"]},
+        "source_fixes": {"narrative": {"title": "The founding narrative"}}})
+    merge.main(["--fixes", str(fixes), "--data", str(data)])
+    report = capsys.readouterr().err
+    merged = json.loads(data.read_text(encoding="utf-8"))
+    beria = next(e for e in merged["events"] if e["id"] == "beria-executed")
+    assert [c["id"] for c in beria["sources"]] == ["oh-milestones", item["id"]]
+    assert [c["id"] for c in beria["alt_dates"][0]["sources"]] == ["narrative"]
+    assert next(a for a in merged["actors"] if a["id"] == "castro")["sources"] == [{"id": "narrative"}]
+    assert "archive" not in {s["id"] for s in merged["sources"]}
+    assert next(s for s in merged["sources"] if s["id"] == "narrative")["title"] == "The founding narrative"
+    assert "1999-01-01 not found" in report and "cited nowhere: ['archive']" in report
+    assert problems(data) == []
