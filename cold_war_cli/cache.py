@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from pathlib import Path
 
 from cold_war_cli import store
 
@@ -28,18 +27,18 @@ SUFFIX = ".db"
 STAT_SETTLE = 2.0
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where databases live (None: no cache). The folder may not exist yet."""
     env = os.environ
     if env.get("CWC_NO_CACHE"):
         return None
     if env.get("CWC_CACHE_DIR"):
-        return Path(env["CWC_CACHE_DIR"])
+        return env["CWC_CACHE_DIR"]
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cwc"
+    return os.path.join(base, "cwc")
 
 
-def _safe(folder: Path) -> bool:
+def _safe(folder: str) -> bool:
     """True if the folder is ours alone: owned by this user, and no one else may write in it."""
     try:
         info = os.stat(folder)
@@ -48,14 +47,14 @@ def _safe(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def _folder(create: bool) -> Path | None:
+def _folder(create: bool) -> str | None:
     """The cache folder if it is safe to use (made, private, when `create` is true and it is missing)."""
     folder = cache_dir()
     if folder is None:
         return None
-    if create and not folder.exists():
+    if create and not os.path.exists(folder):
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
         except OSError:
             return None
     return folder if _safe(folder) else None
@@ -93,12 +92,12 @@ TEMPORARY = ".tmp"  # the ending of a database (or stat record) being written
 STALE_AFTER = 600  # seconds after which a temporary file is a killed run's leftover (writing 1,000,000 events: 15 s)
 
 
-def _create_temporary(folder: Path, name: str):
+def _create_temporary(folder: str, name: str):
     """A new file of our own for writing, as tempfile.mkstemp makes one: a random name, created exclusively, never
     through a link, private to the user. (tempfile itself costs 5 ms to import.)"""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(16):
-        temporary = folder / f".{name}.{os.urandom(6).hex()}{TEMPORARY}"
+        temporary = os.path.join(folder, f".{name}.{os.urandom(6).hex()}{TEMPORARY}")
         try:
             return temporary, os.fdopen(os.open(temporary, flags, 0o600), "wb")
         except FileExistsError:
@@ -124,7 +123,7 @@ def build(contents: store.Contents, name: str | None) -> sqlite3.Connection:
         except BaseException:
             db.close()
             raise
-        os.replace(temporary, folder / name)
+        os.replace(temporary, os.path.join(folder, name))
         temporary = None
         _prune(folder)
         return db
@@ -133,7 +132,7 @@ def build(contents: store.Contents, name: str | None) -> sqlite3.Connection:
     finally:
         _restore_sigterm(previous)
         if temporary is not None:
-            _remove(str(temporary))
+            _remove(temporary)
 
 
 def _interrupt_on_sigterm():
@@ -155,7 +154,7 @@ def _restore_sigterm(previous) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: str) -> None:
     """Keep the KEEP most recently used databases (a hit refreshes a database's time), and remove temporary files
     that killed runs left behind, and stat records whose database is gone."""
     import time
@@ -178,7 +177,7 @@ def _prune(folder: Path) -> None:
         _remove(old)
     kept = {os.path.basename(path) for path in newest_first[:KEEP]}
     for path in records:
-        recorded = _read_record(Path(path))
+        recorded = _read_record(path)
         if recorded is None or recorded[1] not in kept:
             _remove(path)
 
@@ -195,11 +194,11 @@ def open_database(name: str) -> sqlite3.Connection | None:
     folder = _folder(create=False)
     if folder is None:
         return None
-    path = folder / name
+    path = os.path.join(folder, name)
     if not _regular(path):
         return None
     try:
-        db = store.connect(str(path))
+        db = store.connect(path)
     except store.Damaged:
         return None
     try:
@@ -209,7 +208,7 @@ def open_database(name: str) -> sqlite3.Connection | None:
     return db
 
 
-def _regular(path: Path) -> bool:
+def _regular(path: str) -> bool:
     """True if the path is a regular file of ours, checked without following a link or opening a FIFO."""
     try:
         info = os.lstat(path)
@@ -223,12 +222,12 @@ def _regular(path: Path) -> bool:
 STAT_SUFFIX = ".stat"
 
 
-def _stat_record(data_path: str, create: bool = False) -> Path | None:
+def _stat_record(data_path: str, create: bool = False) -> str | None:
     folder = _folder(create=create)
     if folder is None:
         return None
     where = os.path.abspath(data_path).encode("utf-8", "surrogateescape")
-    return folder / (blake2b(where, digest_size=16, person=b"cwc-stat").hexdigest() + STAT_SUFFIX)
+    return os.path.join(folder, blake2b(where, digest_size=16, person=b"cwc-stat").hexdigest() + STAT_SUFFIX)
 
 
 def _fingerprint(info: os.stat_result) -> str:
@@ -250,12 +249,13 @@ def recall(data_path: str, info: os.stat_result) -> str | None:
     return recorded[1]
 
 
-def _read_record(record: Path) -> tuple[str, str] | None:
+def _read_record(record: str) -> tuple[str, str] | None:
     """A stat record's fingerprint and database name, if it is a regular file of ours naming a database."""
     if not _regular(record):
         return None
     try:
-        fingerprint, name = record.read_text(encoding="ascii").split("\n")[:2]
+        with open(record, encoding="ascii") as handle:
+            fingerprint, name = handle.read().split("\n")[:2]
     except (OSError, ValueError):
         return None
     if not name.endswith(SUFFIX) or "/" in name or name.startswith("."):
@@ -274,7 +274,7 @@ def remember(data_path: str, info: os.stat_result, name: str) -> None:
         return
     temporary = None
     try:
-        temporary, handle = _create_temporary(record.parent, record.name)
+        temporary, handle = _create_temporary(os.path.dirname(record), os.path.basename(record))
         with handle:
             handle.write(f"{_fingerprint(info)}\n{name}\n".encode("ascii"))
         os.replace(temporary, record)
@@ -283,4 +283,4 @@ def remember(data_path: str, info: os.stat_result, name: str) -> None:
         pass
     finally:
         if temporary is not None:
-            _remove(str(temporary))
+            _remove(temporary)

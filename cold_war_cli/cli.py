@@ -127,10 +127,26 @@ def _remove_damaged(path: str) -> None:
         pass
 
 
+# Commands whose modules are imported only when they run (or for the command list): each costs start-up time of
+# every other command.
+LAZY_COMMANDS = {"timeline": "cold_war_cli.cli_timeline", "cite": "cold_war_cli.cli_cite",
+                 "sources": "cold_war_cli.cli_cite"}
+
+
 class CwcGroup(click.Group):
     """Turns every failure into one line on stderr with the documented exit status."""
 
     command_class = CwcCommand
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx, name: str):
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            self.add_command(getattr(importlib.import_module(LAZY_COMMANDS[name]), name))
+        return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -576,9 +592,10 @@ def export(ctx, export_format, output, style, **filters):
             count[0] += 1
             yield item
 
-    if export_format in ("ics", "csv"):  # streamed: a dump of every event never holds them all
-        rows = counted(records.iter_event_records(data, wanted))
-        text = exports.ics_pieces(rows) if export_format == "ics" else render.stream_csv(rows)
+    if export_format == "ics":  # streamed: a dump of every event never holds them all
+        text = exports.ics_pieces(counted(records.iter_event_records(data, wanted)))
+    elif export_format == "csv":
+        text = render.stream_csv_texts(counted(records.iter_csv_texts(data, wanted)))
     else:
         matches = list(counted(iter_events(data, wanted)))
         if export_format == "sqlite":
@@ -655,8 +672,3 @@ def validate(ctx, path):
         raise CwcError(f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''} found")
     click.echo(f"{path}: OK ({len(data.events)} events, {len(data.actors)} actors, "
                f"{len(data.sources)} sources)", err=True)
-
-from cold_war_cli.cli_timeline import timeline  # noqa: E402
-cli.add_command(timeline)
-from cold_war_cli.cli_cite import cite, sources  # noqa: E402
-cli.add_command(cite); cli.add_command(sources)

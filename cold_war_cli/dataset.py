@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from cold_war_cli.errors import DatasetError
 from cold_war_cli.models import Dataset
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PACKAGED_DATA = PACKAGE_DIR / "data" / "events.json"  # where the wheel puts it (hatch force-include)
-REPO_DATA = PACKAGE_DIR.parent / "data" / "events.json"  # a checkout or an editable install
+# Paths as strings, with os.path: pathlib (and the urllib.parse it imports) would cost a twentieth of start-up.
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+PACKAGED_DATA = os.path.join(PACKAGE_DIR, "data", "events.json")  # where the wheel puts it (hatch force-include)
+REPO_DATA = os.path.join(os.path.dirname(PACKAGE_DIR), "data", "events.json")  # a checkout or an editable install
 
 
 def default_path() -> str:
@@ -22,18 +22,19 @@ def default_path() -> str:
     installed as a folder (wheels always are); importing importlib.resources would cost about a tenth of cwc's
     start-up (zipfile, tempfile, inspect), so the folder is read directly.
     """
-    return str(PACKAGED_DATA if PACKAGED_DATA.is_file() else REPO_DATA)
+    return PACKAGED_DATA if os.path.isfile(PACKAGED_DATA) else REPO_DATA
 
 
-def synonyms_path() -> Path:
+def synonyms_path() -> str:
     """The curated synonym list for search, shipped beside the dataset."""
-    return Path(default_path()).parent / "synonyms.json"
+    return os.path.join(os.path.dirname(default_path()), "synonyms.json")
 
 
 def read_bytes(path: str) -> bytes:
     """The data file's bytes; any failure becomes one DatasetError that names the file."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except (OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
 

@@ -232,11 +232,10 @@ def related_events(dataset: Dataset, event: Event, limit: int = 5, within_days: 
         return []
     start = event.start.toordinal()
     marks = ", ".join("?" * len(mine))
-    sql = (f"SELECT e.json FROM events AS e CROSS JOIN event_actors AS ea ON ea.event = e.rowid "  # window first
-           f"LEFT JOIN actors AS a ON a.id = ea.actor WHERE e.start BETWEEN ? AND ? AND e.id != ? "
-           f"AND ea.actor IN ({marks}) GROUP BY e.rowid "
-           f"ORDER BY sum(CASE WHEN a.kind = 'person' THEN 2 ELSE 1 END) DESC, abs(e.start - ?), e.id LIMIT ?")
-    return list(dataset.event_rows(sql, (start - within_days, start + within_days, event.id, *mine, start, limit)))
+    sql = (f"SELECT e.json FROM (SELECT event, sum(weight) AS score, min(abs(start - ?)) AS distance "
+           f"FROM event_actors WHERE actor IN ({marks}) AND start BETWEEN ? AND ? GROUP BY event) AS r "
+           f"JOIN events AS e ON e.rowid = r.event WHERE e.id != ? ORDER BY r.score DESC, r.distance, e.id LIMIT ?")
+    return list(dataset.event_rows(sql, (start, *mine, start - within_days, start + within_days, event.id, limit)))
 
 
 class Tenure(Value):

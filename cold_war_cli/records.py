@@ -90,6 +90,15 @@ def iter_record_texts(dataset, wanted) -> Iterator[str]:
         yield record_text(text, first < low or last > high)
 
 
+def iter_csv_texts(dataset, wanted) -> Iterator[str]:
+    """The stored CSV rows of the events `query.iter_events` gives, with their `partial` cell as the query found
+    it."""
+    sql, params = event_query(dataset, wanted, 'e.csv_head, e.csv_tail, e.start, e."end"')
+    low, high = (wanted.when.start.toordinal(), wanted.when.end.toordinal()) if wanted.when else (None, None)
+    for head, tail, first, last in dataset.db.execute(sql, params):
+        yield head + ("true" if low is not None and (first < low or last > high) else "false") + tail
+
+
 def iter_event_records(dataset, wanted) -> Iterator[dict]:
     """The same records as objects, decoded a batch at a time."""
     import itertools

@@ -237,8 +237,17 @@ def stream_dump(dataset: Dataset, wanted, fmt: str):
     """A dump of the events `wanted` selects (json, nl or csv, as in a pipe) as pieces of text made a batch at a
     time, so that memory does not grow with the number of events: JSON copies the store's ready records."""
     if fmt == "csv":
-        return stream_csv(records.iter_event_records(dataset, wanted))
+        return stream_csv_texts(records.iter_csv_texts(dataset, wanted))
     return _text_pieces(records.iter_record_texts(dataset, wanted), fmt)
+
+
+def stream_csv_texts(lines):
+    """A CSV file of ready rows (the store's): the header, then the rows a batch a piece."""
+    import itertools
+
+    yield _csv([])
+    while batch := list(itertools.islice(lines, STREAM_BATCH)):
+        yield "".join(batch)
 
 
 def stream_csv(rows):

@@ -12,8 +12,8 @@ title and aliases weighted above the summary.
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
 
 from cold_war_cli.errors import CwcError
 from cold_war_cli.text import fold
@@ -136,11 +136,12 @@ class Plan(Value):
         self.meanings = meanings  # per asked term, the stemmed word sets that count as naming it
 
 
-def synonym_groups(path: Path | None = None) -> list[tuple[tuple[str, ...], ...]]:
+def synonym_groups(path: str | os.PathLike | None = None) -> list[tuple[tuple[str, ...], ...]]:
     """The curated synonym groups shipped with the data, each member as folded words."""
     from cold_war_cli.dataset import synonyms_path
 
-    raw = json.loads((path or synonyms_path()).read_text(encoding="utf-8"))
+    with open(path or synonyms_path(), encoding="utf-8") as handle:
+        raw = json.load(handle)
     return [tuple(tuple(fold(member).split()) for member in group) for group in raw["groups"]]
 
 

@@ -6,10 +6,13 @@ and `sqlite3`; `cache` decides where a database lives and writes it safely.
 
 Tables (one row an event, in (start, end, id) order, so rowid order is date order):
   events(id, date, start_date, end_date, start, end, precision, month_day, disputed, title, aliases, summary,
-         tags, places, actor_names, json, record)   start/end: day ordinals; month_day: 'MM-DD' when the first
+         tags, places, actor_names, json, record, csv_head, csv_tail)   start/end: day ordinals; month_day: 'MM-DD' when the first
          day is known exactly; json: the event's object as the data file wrote it; record: what `cwc events --json`
-         prints for it (compact, "partial" false), made once here so that dumps and listings only copy text
-  event_actors(actor, event), event_tags(folded, event, tag): event = events.rowid; folded: the tag folded
+         prints for it (compact, "partial" false), made once here so that dumps and listings only copy text;
+         csv_head, csv_tail: its CSV row (`--csv`) before and after the `partial` cell (see `record_maker`)
+  event_actors(actor, event, start, weight), event_tags(folded, event, tag): event = events.rowid; start: the
+  event's first day; weight: 2 for a person, 1 for a state or organization (see `query.related_events`);
+  folded: the tag folded
   actors(id, name, kind, aliases, json): aliases as a JSON array; sources(id, type, quality, title, issued, url, json)
   citations(event, source, locator, url, alt)   alt 1: cited for an alternative date
   events_fts: FTS5 over title, aliases, summary, tags, places, actor_names (content=events), case and accent
@@ -30,7 +33,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-9"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-11"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -40,8 +43,9 @@ CREATE TABLE events (
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT NOT NULL, start_date TEXT NOT NULL,
     end_date TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, precision TEXT NOT NULL,
     month_day TEXT, disputed INTEGER NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
-    tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL, record TEXT NOT NULL);
-CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL);
+    tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL, record TEXT NOT NULL,
+    csv_head TEXT NOT NULL, csv_tail TEXT NOT NULL);
+CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL, start INTEGER NOT NULL, weight INTEGER NOT NULL);
 CREATE TABLE event_tags (folded TEXT NOT NULL, event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
     json TEXT NOT NULL) WITHOUT ROWID;
@@ -60,6 +64,7 @@ CREATE INDEX events_long ON events (start, "end") WHERE "end" - start >= {LONG_D
 CREATE INDEX events_by_month_day ON events (month_day) WHERE month_day IS NOT NULL;
 CREATE UNIQUE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_actors_by_event ON event_actors (event);
+CREATE INDEX event_actors_by_time ON event_actors (actor, start, event, weight);
 CREATE UNIQUE INDEX event_tags_by_tag ON event_tags (folded, event);
 CREATE INDEX citations_by_source ON citations (source);
 """
@@ -142,9 +147,9 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
                        [(i, n, k, json.dumps(list(aliases), ensure_ascii=False), j)
                         for i, n, k, aliases, j in contents.actors])
         links: tuple[list, list, list] = ([], [], [])
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 18)})", _event_rows(contents, links))
+        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 20)})", _event_rows(contents, links))
         actor_links, tag_links, cited = links
-        db.executemany("INSERT INTO event_actors VALUES (?, ?)", actor_links)
+        db.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?)", actor_links)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tag_links)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?)", cited)
         del actor_links, tag_links, cited, links
@@ -166,15 +171,17 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
 def _event_rows(contents: Contents, links: tuple[list, list, list]):
     """The events table's rows, made one at a time (never all held at once); the link tables' rows are gathered
     into `links` on the way."""
-    from cold_war_cli.record_maker import RecordMaker
+    from cold_war_cli.record_maker import CsvMaker, RecordMaker
     from cold_war_cli.text import fold
 
     actor_links, tag_links, cited = links
     names = {i: " ".join((n, *aliases)) for i, n, _, aliases, _ in contents.actors}
     sources = {row[0]: row[-1] for row in contents.sources}
     actor_names = {i: n for i, n, _, _, _ in contents.actors}
+    weights = {i: 2 if k == "person" else 1 for i, _, k, _, _ in contents.actors}
     make = RecordMaker(lambda s: source_from(json.loads(sources[s])) if s in sources else None,
                        lambda a: actor_names.get(a, a)).make
+    csv_parts = CsvMaker().parts
     precisions: dict[str, str] = {}
     folded: dict[str, str] = {}
     for rowid, e in enumerate(contents.events, 1):
@@ -187,15 +194,18 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
         for tag in e.tags:
             if tag not in folded:
                 folded[tag] = fold(tag)
-        actor_links += [(a, rowid) for a in dict.fromkeys(e.actor_ids)]
+        actor_links += [(a, rowid, e.start, weights.get(a, 1)) for a in dict.fromkeys(e.actor_ids)]
         tag_links += [(f, rowid, t) for f, t in {folded[t]: t for t in reversed(e.tags)}.items()]
         cited += [(rowid, *c) for c in e.citations]
+        own = [c[:3] for c in e.citations if not c[3]]
         record = make(e.id, e.date, e.label, start, end, precision, e.title, e.aliases, e.summary, e.actor_ids,
-                      e.places, e.tags, [c[:3] for c in e.citations if not c[3]], e.notes, e.alt_dates)
+                      e.places, e.tags, own, e.notes, e.alt_dates)
+        head, tail = csv_parts(e.id, e.date, e.label, start, end, precision, e.title, e.summary, e.actor_ids,
+                               e.places, e.tags, own)
         yield (rowid, e.id, e.date, start, end, e.start, e.end, precision, start[5:] if day_known else None,
                int(e.disputed), e.title, " | ".join(e.aliases), e.summary, " | ".join(e.tags), " | ".join(e.places),
                " | ".join([names.get(a, a) for a in e.actor_ids]),
-               e.json.decode() if isinstance(e.json, bytes) else e.json, record)
+               e.json.decode() if isinstance(e.json, bytes) else e.json, record, head, tail)
 
 
 def _precision(text: str) -> str:
@@ -230,14 +240,21 @@ def in_memory(contents: Contents) -> sqlite3.Connection:
 
 def connect(path: str) -> sqlite3.Connection:
     """Open a database file cwc wrote, read only (it never changes once written, so no locks are taken)."""
-    from urllib.parse import quote
-
     try:
-        db = sqlite3.connect(f"file:{quote(path)}?mode=ro&immutable=1", uri=True)
+        db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True)
         check(db)
     except sqlite3.DatabaseError as exc:
         raise Damaged(str(exc)) from None
     return db
+
+
+_URI_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.~")
+
+
+def _uri_path(path: str) -> str:
+    """A path as an SQLite URI's, percent-encoded as urllib.parse.quote does it (which costs 4 ms to import)."""
+    return "".join(ch if ch in _URI_SAFE else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogateescape"))
+                   for ch in path)
 
 
 def check(db: sqlite3.Connection) -> None:

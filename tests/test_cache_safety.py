@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_links_planted_at_every_name_cwc_could_write_redirect_nothing(cache_fold
     for other in range(pid - 50, pid + 200):
         (cache_folder / f".{name}.{other}.tmp").symlink_to(victim)
     (cache_folder / name).symlink_to(victim)
-    record = cache._stat_record(str(MINI))
+    record = Path(cache._stat_record(str(MINI)))
     record.symlink_to(victim)
     assert load(MINI).events and load(MINI).events
     assert victim.read_text(encoding="utf-8") == "keep me"

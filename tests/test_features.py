@@ -51,6 +51,28 @@ def test_related_events_share_actors_and_are_close_in_time(mini):
     assert "cuban-revolution-victory" not in related  # no shared actor
 
 
+def test_related_events_are_scored_as_documented_on_the_shipped_data():
+    from cold_war_cli.dataset import load
+
+    data = load()
+    events = list(data.events)
+    kinds = {a.id: a.kind for a in data.actors.values()}
+
+    def expected(event):
+        mine = set(event.actor_ids)
+        scored = []
+        for other in events:
+            shared = mine & set(other.actor_ids)
+            gap = abs(other.start.toordinal() - event.start.toordinal())
+            if other.id != event.id and shared and gap <= 730:
+                score = sum(2 if kinds[a] == "person" else 1 for a in shared)
+                scored.append((-score, gap, other.id))
+        return [i for _, _, i in sorted(scored)[:5]]
+
+    for event in events[::97]:
+        assert [e.id for e in related_events(data, event)] == expected(event), event.id
+
+
 # ------------------------------------------------------------------------------------------- today
 
 

@@ -142,3 +142,20 @@ def test_shell_completion_through_the_real_entry_point():
                             capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "plain,khrushchev" in result.stdout.splitlines()
+
+
+def test_a_json_listing_imports_nothing_it_does_not_need(tmp_path, monkeypatch):
+    """Start-up is mostly imports: a JSON listing in a pipe, from a built database, loads no table renderer, date
+    parser, msgspec, search, the lazily added commands, or pathlib (with the urllib.parse it brings, a twentieth
+    of start-up)."""
+    monkeypatch.setenv("CWC_CACHE_DIR", str(tmp_path / "cache"))
+    code = ("import sys; before = set(sys.modules); from cold_war_cli.cli import cli; "
+            "cli(['events', '--on', '1962-10-27', '--json'], standalone_mode=False); "
+            "unwanted = {'rich', 'dateparser', 'msgspec', 'pathlib', 'urllib.parse', 'cold_war_cli.cli_timeline', "
+            "'cold_war_cli.cli_cite', 'cold_war_cli.search'}; "
+            "loaded = (set(sys.modules) - before) & unwanted; assert not loaded, sorted(loaded)")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)  # builds the database
+    assert first.returncode == 1 and "msgspec" in first.stderr  # so the check sees what it should
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)

@@ -143,9 +143,54 @@ def test_an_events_csv_row_is_the_generic_flattening_of_its_record():
     assert any(c["locator"] for r in rows for c in r["sources"]) and any(not c["locator"] for r in rows for c in r["sources"])
     for row in rows:
         assert records.csv_row(row) == [records.flat(row[key]) for key in records.CSV_FIELDS]
+    pipe = terminal.Terminal(is_tty=False, color=False, width=80, height=24)
+    for wanted in (EventFilter(), EventFilter(when=DayRange(date(1961, 6, 1), date(1961, 6, 30), "month"))):
+        # the store's ready CSV rows, joined around `partial`, are the rows made from the records
+        assert "".join(render.stream_dump(data, wanted, "csv")) == \
+            render.render_events(data, select_events(data, wanted), "csv", pipe)
+
+
+def test_a_stored_csv_row_is_inert_and_quoted_like_any_other():
+    from cold_war_cli.record_maker import CsvMaker
+
+    head, tail = CsvMaker().parts("x", "1961", 'a "label", with commas', "1961-01-01", "1961-12-31", "year",
+                                  "bad\x1b[31m", "two\nlines", ["a", "b"], [], ["t"], [("s", "p. 1", None), ("u", None, None)])
+    row = head + "false" + tail
+    assert "\x1b" not in row and "\\x1b[31m" in row
+    assert row == render._csv([["x", "1961", 'a "label", with commas', "1961-01-01", "1961-12-31", "year", "certain",
+                                "false", "bad\\x1b[31m", "two\nlines", "a; b", "", "t", "s (p. 1); u"]], None)
 
 
 def test_csv_cells_that_could_drive_a_terminal_are_made_inert_even_in_a_row_that_has_other_cells():
     text = render._csv([["plain", "bad\x1b[31m", "tab\tkept"]], None)
     assert "\x1b" not in text and "\\x1b[31m" in text and "tab\tkept" in text
     assert render._csv([["plain", "also plain"]], None) == "plain,also plain\r\n"
+
+
+def test_a_database_path_is_quoted_for_sqlite_as_urllib_quotes_it():
+    from urllib.parse import quote
+
+    from cold_war_cli.store import _uri_path
+
+    for path in ("/home/a b/.cache/cwc/x.db", "/tmp/what?#%&=.db", "/tmp/Ünïcode/✓.db", "/tmp/\udcff.db", "/~x/_-."):
+        assert _uri_path(path) == quote(path, errors="surrogateescape"), path
+
+
+def test_a_csv_cell_is_quoted_exactly_as_the_csv_module_quotes_it():
+    import csv
+    import io
+
+    from hypothesis import given, strategies as st
+
+    from cold_war_cli.record_maker import csv_cell
+
+    def written(cells):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(cells)
+        return out.getvalue()
+
+    @given(st.lists(st.text(alphabet=st.sampled_from('ab ,"\r\n\t;é\'x'), max_size=12), min_size=2, max_size=5))
+    def same(cells):
+        assert ",".join(map(csv_cell, cells)) + "\r\n" == written(cells)
+
+    same()
