@@ -260,6 +260,10 @@ def events(ctx, fmt, fields, pager, **filters):
         data, wanted = filtered(ctx, filters)
         rows = list(records.iter_event_records(data, wanted))
         text = render.render_rows(rows, chosen, fmt, term) if chosen else render.render_records(rows, fmt, term)
+    elif fmt == "table":
+        data, wanted = filtered(ctx, filters)
+        rows = list(records.iter_table_rows(data, wanted))
+        text = render.events_table(rows, term)
     else:
         data, rows = selected_events(ctx, filters)
         text = render.render_events(data, rows, fmt, term)

@@ -99,6 +99,14 @@ def iter_csv_texts(dataset, wanted) -> Iterator[str]:
         yield head + ("true" if low is not None and (first < low or last > high) else "false") + tail
 
 
+def iter_table_rows(dataset, wanted) -> Iterator[tuple]:
+    """The events table's rows (shown date, partial, title, id, actor names) as the store keeps them."""
+    sql, params = event_query(dataset, wanted, 'e.shown_date, e.start, e."end", e.title, e.id, e.actor_list')
+    low, high = (wanted.when.start.toordinal(), wanted.when.end.toordinal()) if wanted.when else (None, None)
+    for shown, first, last, title, event_id, names in dataset.db.execute(sql, params):
+        yield shown, low is not None and (first < low or last > high), title, event_id, names
+
+
 def iter_event_records(dataset, wanted) -> Iterator[dict]:
     """The same records as objects, decoded a batch at a time."""
     import itertools

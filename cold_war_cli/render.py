@@ -294,8 +294,53 @@ def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, termina
     if fmt == "plain":
         return "".join(_plain_line(_event_fields(m)) for m in matches)
     if fmt == "table":
-        return _rich(terminal, lambda: [_events_table(dataset, matches)] if matches else [])
+        return events_table(table_rows(dataset, matches), terminal)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def table_rows(dataset: Dataset, matches: list[EventMatch]) -> list[tuple]:
+    """The events table's rows from events: what `records.iter_table_rows` reads from the store."""
+    names = {a.id: a.name for a in dataset.actors.values()}
+    return [(records.display_date(m.event), m.partial, m.event.title, m.event.id,
+             ", ".join([names.get(a, a) for a in m.event.actor_ids])) for m in matches]
+
+
+def events_table(rows: list[tuple], terminal: Terminal) -> str:
+    """The events table (rows: shown date, partial, title, id, actor names), laid out by `fast_table` as
+    `_events_table` draws it with rich, which draws it only where columns must shrink (a very narrow terminal)."""
+    if not rows:
+        return ""
+    from cold_war_cli import fast_table
+
+    columns = [fast_table.Column("Date", "cyan", min_width=10, max_width=13), fast_table.Column("Event", ratio=2),
+               fast_table.Column("Actors", "green", ratio=1)]
+    cells = [[[(PARTIAL_MARK + " " + visible(when) if partial else visible(when), None)],
+              [(visible(title), "bold"), (event_id, "bold dim")], [(visible(names), None)]]
+             for when, partial, title, event_id, names in rows]
+    caption = _PARTIAL_CAPTION if any(row[1] for row in rows) else None
+    text = fast_table.lay_out(columns, cells, terminal.width, _painter(terminal.color), caption)
+    if text is None:
+        return _rich(terminal, lambda: [_events_table(rows)])
+    return text
+
+
+_SGR = {"bold": "1", "dim": "2", "italic": "3", "reverse": "7", "green": "32", "cyan": "36"}
+
+
+def _painter(color: bool):
+    """`paint(text, style)` for `fast_table`: SGR codes as rich writes them for these styles (None: no colour)."""
+    if not color:
+        return None
+    codes: dict[str, str] = {}
+
+    def paint(text: str, style: str | None) -> str:
+        if not style or not text:
+            return text
+        start = codes.get(style)
+        if start is None:
+            start = codes[style] = "\x1b[" + ";".join(_SGR[word] for word in style.split()) + "m"
+        return start + text + "\x1b[0m"
+    return paint
 
 
 def _event_fields(match: EventMatch) -> list[str]:
@@ -323,7 +368,8 @@ def _csv(rows: list[list[str]], header: tuple[str, ...] | None = records.CSV_FIE
     return out.getvalue()
 
 
-def _events_table(dataset: Dataset, matches: list[EventMatch]):
+def _events_table(rows: list[tuple]):
+    """The events table as rich draws it (rows as `events_table` takes them)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -332,17 +378,16 @@ def _events_table(dataset: Dataset, matches: list[EventMatch]):
     table.add_column("Date", no_wrap=False, overflow="fold", style="cyan", min_width=10, max_width=13)
     table.add_column("Event", overflow="fold", ratio=2)
     table.add_column("Actors", overflow="fold", ratio=1, style="green")
-    for match in matches:
-        event = match.event
-        when = Text(visible(records.display_date(event)))
-        if match.partial:
-            when = Text(PARTIAL_MARK + " ") + when
-        what = Text(visible(event.title), style="bold") + Text("\n" + event.id, style="dim")  # for `cwc show ID`
-        names = [dataset.actors[a].name if a in dataset.actors else a for a in event.actor_ids]
-        table.add_row(when, what, Text(visible(", ".join(names))))
-    if any(m.partial for m in matches):
-        table.caption = f"{PARTIAL_MARK} the event's dates reach outside the range asked for"
+    for when, partial, title, event_id, names in rows:
+        date_cell = Text(PARTIAL_MARK + " " + visible(when) if partial else visible(when))
+        what = Text(visible(title), style="bold") + Text("\n" + event_id, style="dim")  # for `cwc show ID`
+        table.add_row(date_cell, what, Text(visible(names)))
+    if any(row[1] for row in rows):
+        table.caption = _PARTIAL_CAPTION
     return table
+
+
+_PARTIAL_CAPTION = f"{PARTIAL_MARK} the event's dates reach outside the range asked for"
 
 
 def render_search(dataset: Dataset, hits: list, fmt: str, terminal: Terminal) -> str:
@@ -472,7 +517,7 @@ def _actor_card(dataset: Dataset, actor: Actor, matches: list[EventMatch]):
             roles.add_row(Text(visible(role.title)), Text(role.start_text), Text(role.end_text or "-"))
         parts.append(roles)
     if matches:
-        table = _events_table(dataset, matches)
+        table = _events_table(table_rows(dataset, matches))
         table.title = f"Events ({len(matches)})"
         table.title_justify = "left"
         parts.append(table)

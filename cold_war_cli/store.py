@@ -6,10 +6,11 @@ and `sqlite3`; `cache` decides where a database lives and writes it safely.
 
 Tables (one row an event, in (start, end, id) order, so rowid order is date order):
   events(id, date, start_date, end_date, start, end, precision, month_day, disputed, title, aliases, summary,
-         tags, places, actor_names, json, record, csv_head, csv_tail)   start/end: day ordinals; month_day: 'MM-DD' when the first
+         tags, places, actor_names, json, record, csv_head, csv_tail, shown_date, actor_list)   start/end: day ordinals; month_day: 'MM-DD' when the first
          day is known exactly; json: the event's object as the data file wrote it; record: what `cwc events --json`
          prints for it (compact, "partial" false), made once here so that dumps and listings only copy text;
-         csv_head, csv_tail: its CSV row (`--csv`) before and after the `partial` cell (see `record_maker`)
+         csv_head, csv_tail: its CSV row (`--csv`) before and after the `partial` cell (see `record_maker`);
+         shown_date, actor_list: its Date and Actors cells in the events table
   event_actors(actor, event, start, weight), event_tags(folded, event, tag): event = events.rowid; start: the
   event's first day; weight: 2 for a person, 1 for a state or organization (see `query.related_events`);
   folded: the tag folded
@@ -33,7 +34,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-11"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-12"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -44,7 +45,7 @@ CREATE TABLE events (
     end_date TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, precision TEXT NOT NULL,
     month_day TEXT, disputed INTEGER NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
     tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL, record TEXT NOT NULL,
-    csv_head TEXT NOT NULL, csv_tail TEXT NOT NULL);
+    csv_head TEXT NOT NULL, csv_tail TEXT NOT NULL, shown_date TEXT NOT NULL, actor_list TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL, start INTEGER NOT NULL, weight INTEGER NOT NULL);
 CREATE TABLE event_tags (folded TEXT NOT NULL, event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
@@ -147,7 +148,7 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
                        [(i, n, k, json.dumps(list(aliases), ensure_ascii=False), j)
                         for i, n, k, aliases, j in contents.actors])
         links: tuple[list, list, list] = ([], [], [])
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 20)})", _event_rows(contents, links))
+        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 22)})", _event_rows(contents, links))
         actor_links, tag_links, cited = links
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?)", actor_links)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tag_links)
@@ -172,6 +173,7 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
     """The events table's rows, made one at a time (never all held at once); the link tables' rows are gathered
     into `links` on the way."""
     from cold_war_cli.record_maker import CsvMaker, RecordMaker
+    from cold_war_cli.records import display_date_text
     from cold_war_cli.text import fold
 
     actor_links, tag_links, cited = links
@@ -205,7 +207,8 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
         yield (rowid, e.id, e.date, start, end, e.start, e.end, precision, start[5:] if day_known else None,
                int(e.disputed), e.title, " | ".join(e.aliases), e.summary, " | ".join(e.tags), " | ".join(e.places),
                " | ".join([names.get(a, a) for a in e.actor_ids]),
-               e.json.decode() if isinstance(e.json, bytes) else e.json, record, head, tail)
+               e.json.decode() if isinstance(e.json, bytes) else e.json, record, head, tail,
+               e.label or display_date_text(e.date), ", ".join([actor_names.get(a, a) for a in e.actor_ids]))
 
 
 def _precision(text: str) -> str:
