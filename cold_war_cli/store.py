@@ -34,7 +34,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-12"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-13"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -63,7 +63,6 @@ CREATE INDEX events_by_start ON events (start, "end");
 CREATE INDEX events_by_end ON events ("end", start);
 CREATE INDEX events_long ON events (start, "end") WHERE "end" - start >= {LONG_DAYS};
 CREATE INDEX events_by_month_day ON events (month_day) WHERE month_day IS NOT NULL;
-CREATE UNIQUE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_actors_by_event ON event_actors (event);
 CREATE INDEX event_actors_by_time ON event_actors (actor, start, event, weight);
 CREATE UNIQUE INDEX event_tags_by_tag ON event_tags (folded, event);

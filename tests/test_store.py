@@ -59,6 +59,14 @@ def test_counts_by_sql_agree_with_the_events_themselves():
             by_tag[tag] = by_tag.get(tag, 0) + 1
     assert dict(count_events(data, EventFilter(), "year")) == by_year
     assert dict(count_events(data, EventFilter(), "tag")) == by_tag
+    sixties = EventFilter(when=DayRange(date(1960, 1, 1), date(1969, 12, 31), "decade"), tags=("cuba",))
+    chosen = select_events(data, sixties)
+    by_actor: dict[str, int] = {}
+    for match in chosen:
+        for actor in set(match.event.actor_ids):
+            by_actor[actor] = by_actor.get(actor, 0) + 1
+    assert dict(count_events(data, sixties, "actor")) == by_actor and len(chosen) > 10
+    assert sum(n for _, n in count_events(data, sixties, "year")) == len(chosen)
 
 
 def test_a_file_whose_stat_is_unchanged_is_not_hashed_again(tmp_path, monkeypatch):
