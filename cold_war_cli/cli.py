@@ -467,7 +467,10 @@ def today(ctx, month_day, after, before, fmt, fields, pager):
     data = load(ctx)
     found = onthisday.anniversaries(data, onthisday.window(now, month, day, before, after))
     fmt_, term = _format(fmt)
-    rows = [records.anniversary_record(data, a) for a in found]
+    if not chosen and not term.is_tty and fmt_ in ("json", "nl"):  # a pipe: the stored records, spliced
+        render.emit(render.text_dump(records.anniversary_texts(found), fmt_))
+        return
+    rows = records.anniversary_records(found)
     readable = ("on", "years_ago", "date", "title") if fmt_ in ("table", "plain") else records.ANNIVERSARY_FIELDS
     render.emit(render.render_rows(rows, chosen or readable, fmt_, term), term, pager)
     if not found and term.is_tty:
@@ -597,7 +600,7 @@ def export(ctx, export_format, output, style, **filters):
             yield item
 
     if export_format == "ics":  # streamed: a dump of every event never holds them all
-        text = exports.ics_pieces(counted(records.iter_event_records(data, wanted)))
+        text = exports.ics_pieces(counted(records.iter_vevents(data, wanted)))
     elif export_format == "csv":
         text = render.stream_csv_texts(counted(records.iter_csv_texts(data, wanted)))
     else:

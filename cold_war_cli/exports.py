@@ -1,6 +1,7 @@
 """Events in other tools' formats: iCalendar (RFC 5545), TimelineJS (Knight Lab JSON) and Markdown.
 
-Each exporter takes resolved event records (see `records.event_record`) and returns text.
+Each exporter takes resolved event records (see `records.event_record`) and returns text; iCalendar copies
+each event's VEVENT, which the store makes once (`vevent`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ ICS_UID_DOMAIN = "cold-war-cli"
 def ics_escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 section 3.3.11). Control characters other than tab and line breaks are not
     allowed in TEXT; they are written as visible escapes, as in the other formats."""
+    if not _ICS_SPECIAL.search(text):  # most titles, places and tags: nothing to escape
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ICS_CONTROL.search(text):  # rare (the loader refuses them): only then a loop over the characters
         text = "".join(ch if ch in "\t\n" or not _is_control(ch) else ch.encode("unicode_escape").decode("ascii")
@@ -35,6 +38,7 @@ def _is_control(ch: str) -> bool:
 
 
 _ICS_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what _is_control finds, but tab and line feed
+_ICS_SPECIAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\\\\;,]")  # anything ics_escape changes
 
 
 def ics_fold(line: str) -> str:
@@ -73,17 +77,17 @@ def _stamp() -> str:
                       "(up to the year 9999)") from None
 
 
-def _describe(record: dict) -> str:
-    lines = [record["summary"]]
-    if record["label"] or record["precision"] != "day":
-        lines.append(f"Date: {record['label'] or record['date']} ({record['precision']} precision, {record['certainty']}).")
-    lines += [f"Note: {note}" for note in record["notes"]]
-    for source in record["sources"]:
-        cited = source["title"] or source["id"]
-        if source["locator"]:
-            cited += f", {source['locator']}"
-        if source["url"]:
-            cited += f" <{inert_url(source['url'])}>"
+def _describe(record) -> str:
+    lines = [record.summary]
+    if record.label or record.precision != "day":
+        lines.append(f"Date: {record.label or record.date} ({record.precision} precision, {record.certainty}).")
+    lines += [f"Note: {note}" for note in record.notes]
+    for source in record.sources:
+        cited = source.title or source.id
+        if source.locator:
+            cited += f", {source.locator}"
+        if source.url:
+            cited += f" <{inert_url(source.url)}>"
         lines.append(f"Source: {cited}")
     return "\n".join(lines)
 
@@ -93,49 +97,51 @@ def _ics_day(day: date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def to_ics(records: list[dict], calendar_name: str = "Cold War chronology (cwc)") -> str:
-    return "".join(ics_pieces(records, calendar_name))
+def ics_pieces(vevents, calendar_name: str = "Cold War chronology (cwc)"):
+    """The iCalendar file as pieces of text, a batch of events at a time, from the events' stored VEVENTs
+    ((head, tail) pairs, see `vevent`). A bad SOURCE_DATE_EPOCH fails here, before anything is written."""
+    return _ics_pieces(vevents, calendar_name, _stamp())
 
 
-def ics_pieces(records, calendar_name: str = "Cold War chronology (cwc)"):
-    """The iCalendar file as pieces of text, one event at a time (from any iterable of records). A bad
-    SOURCE_DATE_EPOCH fails here, before anything is written."""
-    return _ics_pieces(records, calendar_name, _stamp())
+def _ics_pieces(vevents, calendar_name: str, stamp: str):
+    import itertools
 
-
-def _ics_pieces(records, calendar_name: str, stamp: str):
     yield _ics_lines(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwc//cold-war-cli//EN", "CALSCALE:GREGORIAN",
                       f"X-WR-CALNAME:{ics_escape(calendar_name)}"])
-    for record in records:
-        lines = []
-        start = date.fromisoformat(record["start"])
-        end = date.fromisoformat(record["end"])
-        # DTEND is exclusive; an event ending on 31 December 9999 has no next day, so it gets a DURATION.
-        until = (f"DTEND;VALUE=DATE:{_ics_day(end + timedelta(days=1))}" if end < date.max
-                 else f"DURATION:P{(end - start).days + 1}D")
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{record['id']}@{ICS_UID_DOMAIN}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_ics_day(start)}",
-            until,
-            f"SUMMARY:{ics_escape(record['title'])}",
-            f"DESCRIPTION:{ics_escape(_describe(record))}",
-        ]
-        if record["places"]:
-            lines.append(f"LOCATION:{ics_escape('; '.join(record['places']))}")
-        if record["tags"]:
-            lines.append("CATEGORIES:" + ",".join(ics_escape(tag) for tag in record["tags"]))
-        urls = [s["url"] for s in record["sources"] if s["url"]]
-        if urls:
-            lines.append(f"URL:{inert_url(urls[0])}")  # a URI value: percent-encoded, never a line break
-        lines.append("END:VEVENT")
-        yield _ics_lines(lines)
+    stamp_line = f"DTSTAMP:{stamp}\r\n"
+    while batch := list(itertools.islice(vevents, 500)):
+        yield "".join([head + stamp_line + tail for head, tail in batch])
     yield _ics_lines(["END:VCALENDAR"])
 
 
+def vevent(record) -> tuple[str, str]:
+    """An event's VEVENT, folded, as the text before its DTSTAMP line and the text after it (the stamp is the
+    export's time): made once for every event when the store is built. `record`: the event's record as a struct
+    (`record_maker.RecordMaker.struct`), whose fields are read as attributes."""
+    start = date.fromisoformat(record.start)
+    end = date.fromisoformat(record.end)
+    # DTEND is exclusive; an event ending on 31 December 9999 has no next day, so it gets a DURATION.
+    until = (f"DTEND;VALUE=DATE:{_ics_day(end + timedelta(days=1))}" if end < date.max
+             else f"DURATION:P{(end - start).days + 1}D")
+    lines = [
+        f"DTSTART;VALUE=DATE:{_ics_day(start)}",
+        until,
+        f"SUMMARY:{ics_escape(record.title)}",
+        f"DESCRIPTION:{ics_escape(_describe(record))}",
+    ]
+    if record.places:
+        lines.append(f"LOCATION:{ics_escape('; '.join(record.places))}")
+    if record.tags:
+        lines.append("CATEGORIES:" + ",".join(ics_escape(tag) for tag in record.tags))
+    urls = [s.url for s in record.sources if s.url]
+    if urls:
+        lines.append(f"URL:{inert_url(urls[0])}")  # a URI value: percent-encoded, never a line break
+    lines.append("END:VEVENT")
+    return _ics_lines(["BEGIN:VEVENT", f"UID:{record.id}@{ICS_UID_DOMAIN}"]), _ics_lines(lines)
+
+
 def _ics_lines(lines: list[str]) -> str:
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+    return "".join([(line if len(line) <= 75 and line.isascii() else ics_fold(line)) + "\r\n" for line in lines])
 
 
 # ------------------------------------------------------------------------------------------- TimelineJS

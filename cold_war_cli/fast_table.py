@@ -100,21 +100,23 @@ def _fit(piece: str, width: int) -> str:
 
 
 def lay_out(columns: list[Column], rows, width: int, paint, caption: str | None = None) -> str | None:
-    """The whole table as text. `rows`: each a list of cells, a cell a list of (paragraph, style) pairs (one
-    paragraph in a column without a ratio); `paint(text, style)` styles a stretch of text (identity without
-    colour), None for none. None: see `widths_for`. Paragraphs hold no tab or line break (`text.visible`)."""
+    """The whole table as text, or None where rich would have to shrink columns (see `widths_for`).
+
+    `rows`: each a list of cells, a cell a list of (paragraph, style) pairs (one paragraph in a column without a
+    ratio); paragraphs hold no tab or line break (`text.visible` makes them so). `paint(text, style)` styles a
+    stretch of text; None: no colour."""
     rows = list(rows)
     fixed_cells = {i: [row[i][0][0] for row in rows] for i, c in enumerate(columns) if not c.ratio}
     widths = widths_for(columns, fixed_cells, width)
     if widths is None:
         return None
-    out = [_rule(TOP, widths, paint)]
+    out = [_rule(TOP, widths)]
     out += _row_lines([[(c.header, "bold")] for c in columns], [None] * len(columns), widths, HEAD, paint, bottom=True)
-    out.append(_rule(HEAD_RULE, widths, paint))
+    out.append(_rule(HEAD_RULE, widths))
     styles = [c.style for c in columns]
     for row in rows:
         out += _row_lines(row, styles, widths, ROW, paint)
-    out.append(_rule(BOTTOM, widths, paint))
+    out.append(_rule(BOTTOM, widths))
     if caption:
         total = sum(widths) + len(widths) + 1
         for line in wrap(caption, total):
@@ -125,7 +127,7 @@ def lay_out(columns: list[Column], rows, width: int, paint, caption: str | None 
     return "\n".join(out) + "\n"
 
 
-def _rule(chars, widths: list[int], paint) -> str:
+def _rule(chars, widths: list[int]) -> str:
     left, line, cross, right = chars
     return left + cross.join(line * w for w in widths) + right
 

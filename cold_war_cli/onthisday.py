@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cold_war_cli.errors import BadDate
-from cold_war_cli.models import Event
 from cold_war_cli.store import Store as Dataset
 
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})\Z")
@@ -17,7 +16,9 @@ _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})\Z")
 
 @dataclass(frozen=True, slots=True)
 class Anniversary:
-    event: Event
+    event_id: str
+    start: date  # the event's first day
+    record: str  # the event's record as the store keeps it (`partial` false)
     on: date  # the day in the window whose month and day the event shares
     years_ago: int
     moved_from_feb_29: bool = False  # a 29 February event shown on 28 February of a common year
@@ -78,11 +79,13 @@ def anniversaries(dataset: Dataset, days: list[date]) -> list[Anniversary]:
     found = []
     # month_day is set only where the start day is known exactly (bounds and coarser dates do not count)
     days_asked = [f"{month:02d}-{day:02d}" for month, day in wanted]
-    sql = f"SELECT json FROM events WHERE month_day IN ({', '.join('?' * len(days_asked))}) ORDER BY rowid"
-    for event in dataset.event_rows(sql, days_asked):
-        key = (event.start.month, event.start.day)
+    sql = (f"SELECT id, start_date, record FROM events WHERE month_day IN ({', '.join('?' * len(days_asked))}) "
+           f"ORDER BY rowid")
+    for event_id, first, record in dataset.db.execute(sql, days_asked):
+        start = date.fromisoformat(first)
+        key = (start.month, start.day)
         on = wanted[key]
-        found.append(Anniversary(event, on, on.year - event.start.year,
+        found.append(Anniversary(event_id, start, record, on, on.year - start.year,
                                  moved_from_feb_29=key == (2, 29) and on.day == 28))
-    found.sort(key=lambda a: (a.on, a.event.start, a.event.id))
+    found.sort(key=lambda a: (a.on, a.start, a.event_id))
     return found

@@ -35,9 +35,9 @@ class ActorMatch(Value):
 def _actor_keys(dataset: Dataset) -> dict[str, set[str]]:
     """Folded id, name and aliases -> ids of the actors that carry them."""
     keys: dict[str, set[str]] = {}
-    for actor in dataset.actors.values():
-        for name in actor.names:
-            keys.setdefault(fold(name), set()).add(actor.id)
+    for actor_id, name, aliases in dataset.actor_names():  # without building every actor (their roles, dates)
+        for each in (actor_id, name, *aliases):
+            keys.setdefault(fold(each), set()).add(actor_id)
     return keys
 
 

@@ -81,11 +81,17 @@ class RecordMaker:
     def make(self, id, date, label, start, end, precision, title, aliases, summary, actor_ids, places, tags,
              cited, notes, alt_dates) -> str:
         """`cited`: (source id, locator, url) of each citation; `alt_dates`: (date, note, cited) of each."""
+        return encode(self.struct(id, date, label, start, end, precision, title, aliases, summary, actor_ids,
+                                  places, tags, cited, notes, alt_dates))
+
+    def struct(self, id, date, label, start, end, precision, title, aliases, summary, actor_ids, places, tags,
+               cited, notes, alt_dates) -> _Record:
+        """The record as a struct (its fields are the record's keys, as attributes; `exports.vevent` reads them)."""
         cite = self.citation
-        return _ENCODE(_Record(
+        return _Record(
             id, date, label, start, end, precision, certainty(date), False, title, list(aliases), summary,
             [self.actor(a) for a in actor_ids], list(places), list(tags), [cite(*c) for c in cited], list(notes),
-            [_AltDate(d, note, [cite(*c) for c in alt_cited]) for d, note, alt_cited in alt_dates])).decode()
+            [_AltDate(d, note, [cite(*c) for c in alt_cited]) for d, note, alt_cited in alt_dates])
 
     def actor(self, actor_id: str) -> _ActorRef:
         ref = self._names.get(actor_id)
@@ -103,6 +109,8 @@ class RecordMaker:
         return _Cited(source_id, title, author, year, kind, quality, container, url or work_url, locator)
 
 
+def encode(record: _Record) -> str:
+    return _ENCODE(record).decode()
 
 
 def csv_cell(text: str) -> str:

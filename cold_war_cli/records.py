@@ -118,6 +118,12 @@ def iter_event_records(dataset, wanted) -> Iterator[dict]:
         yield from msgspec.json.decode("[" + ",".join(batch) + "]")
 
 
+def iter_vevents(dataset, wanted) -> Iterator[tuple[str, str]]:
+    """The stored VEVENTs (text before and after the DTSTAMP line) of the events `query.iter_events` gives."""
+    sql, params = event_query(dataset, wanted, "e.ics_head, e.ics_tail")
+    yield from dataset.db.execute(sql, params)
+
+
 def csv_row(record: dict, fields: tuple[str, ...] = CSV_FIELDS) -> list[str]:
     """A flat row: lists joined with '; ', actors and sources as their ids (sources with their locators)."""
     if fields is CSV_FIELDS:  # an event's own row, the one dumps make by the thousand: what `flat` gives, directly
@@ -136,9 +142,15 @@ ACTOR_FIELDS = ("id", "name", "kind", "aliases", "born", "died", "roles", "summa
 TENURE_FIELDS = ("actor", "name", "title", "start", "end")
 
 
-def anniversary_record(dataset: Dataset, anniversary) -> dict:
-    record = event_record(dataset, EventMatch(anniversary.event, False))
-    return {"on": anniversary.on.isoformat(), "years_ago": anniversary.years_ago, **record}
+def anniversary_records(found: list) -> list[dict]:
+    """`cwc today`'s rows: each anniversary's day and years, then its event's record."""
+    return [{"on": a.on.isoformat(), "years_ago": a.years_ago, **decode_record(a.record, False)} for a in found]
+
+
+def anniversary_texts(found: list) -> Iterator[str]:
+    """The same rows as compact JSON texts, spliced from the stored records (what a pipe gets)."""
+    for a in found:
+        yield f'{{"on":"{a.on.isoformat()}","years_ago":{a.years_ago},{a.record[1:]}'
 
 
 def actor_row(actor: Actor, event_count: int, dataset: Dataset) -> dict:

@@ -238,7 +238,7 @@ def stream_dump(dataset: Dataset, wanted, fmt: str):
     time, so that memory does not grow with the number of events: JSON copies the store's ready records."""
     if fmt == "csv":
         return stream_csv_texts(records.iter_csv_texts(dataset, wanted))
-    return _text_pieces(records.iter_record_texts(dataset, wanted), fmt)
+    return text_dump(records.iter_record_texts(dataset, wanted), fmt)
 
 
 def stream_csv_texts(lines):
@@ -260,10 +260,10 @@ def stream_csv(rows):
 
 def _json_pieces(items, fmt: str):
     """JSON (an array, an item per line) or NDJSON of an iterator of items, compact as the store's records are."""
-    return _text_pieces((_compact(item) for item in items), fmt)
+    return text_dump((_compact(item) for item in items), fmt)
 
 
-def _text_pieces(texts, fmt: str):
+def text_dump(texts, fmt: str):
     """JSON (an array, an item per line) or NDJSON of an iterator of compact JSON texts, a batch a piece."""
     import itertools
 

@@ -6,11 +6,13 @@ and `sqlite3`; `cache` decides where a database lives and writes it safely.
 
 Tables (one row an event, in (start, end, id) order, so rowid order is date order):
   events(id, date, start_date, end_date, start, end, precision, month_day, disputed, title, aliases, summary,
-         tags, places, actor_names, json, record, csv_head, csv_tail, shown_date, actor_list)   start/end: day ordinals; month_day: 'MM-DD' when the first
+         tags, places, actor_names, json, record, csv_head, csv_tail, shown_date, actor_list, ics_head,
+         ics_tail)   start/end: day ordinals; month_day: 'MM-DD' when the first
          day is known exactly; json: the event's object as the data file wrote it; record: what `cwc events --json`
          prints for it (compact, "partial" false), made once here so that dumps and listings only copy text;
          csv_head, csv_tail: its CSV row (`--csv`) before and after the `partial` cell (see `record_maker`);
-         shown_date, actor_list: its Date and Actors cells in the events table
+         shown_date, actor_list: its Date and Actors cells in the events table; ics_head, ics_tail: its VEVENT
+         before and after the DTSTAMP line (see `exports.vevent`)
   event_actors(actor, event, start, weight), event_tags(folded, event, tag): event = events.rowid; start: the
   event's first day; weight: 2 for a person, 1 for a state or organization (see `query.related_events`);
   folded: the tag folded
@@ -34,7 +36,7 @@ from datetime import date
 from cold_war_cli.dates import DayRange, parse_edtf, parse_iso_day, parse_partial_iso
 from cold_war_cli.models import Actor, AltDate, Citation, Dataset, Event, Name, Role, Source
 
-FORMAT = "cwc-store-13"  # change it whenever the tables or what they hold change (it is part of the file's name)
+FORMAT = "cwc-store-14"  # change it whenever the tables or what they hold change (it is part of the file's name)
 TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_COLUMNS = ("title", "aliases", "summary", "tags", "places", "actor_names")
 
@@ -45,7 +47,8 @@ CREATE TABLE events (
     end_date TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, precision TEXT NOT NULL,
     month_day TEXT, disputed INTEGER NOT NULL, title TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
     tags TEXT NOT NULL, places TEXT NOT NULL, actor_names TEXT NOT NULL, json TEXT NOT NULL, record TEXT NOT NULL,
-    csv_head TEXT NOT NULL, csv_tail TEXT NOT NULL, shown_date TEXT NOT NULL, actor_list TEXT NOT NULL);
+    csv_head TEXT NOT NULL, csv_tail TEXT NOT NULL, shown_date TEXT NOT NULL, actor_list TEXT NOT NULL,
+    ics_head TEXT NOT NULL, ics_tail TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, event INTEGER NOT NULL, start INTEGER NOT NULL, weight INTEGER NOT NULL);
 CREATE TABLE event_tags (folded TEXT NOT NULL, event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
@@ -147,7 +150,7 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
                        [(i, n, k, json.dumps(list(aliases), ensure_ascii=False), j)
                         for i, n, k, aliases, j in contents.actors])
         links: tuple[list, list, list] = ([], [], [])
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 22)})", _event_rows(contents, links))
+        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 24)})", _event_rows(contents, links))
         actor_links, tag_links, cited = links
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?)", actor_links)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tag_links)
@@ -171,7 +174,8 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
 def _event_rows(contents: Contents, links: tuple[list, list, list]):
     """The events table's rows, made one at a time (never all held at once); the link tables' rows are gathered
     into `links` on the way."""
-    from cold_war_cli.record_maker import CsvMaker, RecordMaker
+    from cold_war_cli.exports import vevent
+    from cold_war_cli.record_maker import CsvMaker, RecordMaker, encode
     from cold_war_cli.records import display_date_text
     from cold_war_cli.text import fold
 
@@ -181,7 +185,7 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
     actor_names = {i: n for i, n, _, _, _ in contents.actors}
     weights = {i: 2 if k == "person" else 1 for i, _, k, _, _ in contents.actors}
     make = RecordMaker(lambda s: source_from(json.loads(sources[s])) if s in sources else None,
-                       lambda a: actor_names.get(a, a)).make
+                       lambda a: actor_names.get(a, a)).struct
     csv_parts = CsvMaker().parts
     precisions: dict[str, str] = {}
     folded: dict[str, str] = {}
@@ -199,15 +203,17 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
         tag_links += [(f, rowid, t) for f, t in {folded[t]: t for t in reversed(e.tags)}.items()]
         cited += [(rowid, *c) for c in e.citations]
         own = [c[:3] for c in e.citations if not c[3]]
-        record = make(e.id, e.date, e.label, start, end, precision, e.title, e.aliases, e.summary, e.actor_ids,
-                      e.places, e.tags, own, e.notes, e.alt_dates)
+        made = make(e.id, e.date, e.label, start, end, precision, e.title, e.aliases, e.summary, e.actor_ids,
+                    e.places, e.tags, own, e.notes, e.alt_dates)
+        ics_head, ics_tail = vevent(made)
         head, tail = csv_parts(e.id, e.date, e.label, start, end, precision, e.title, e.summary, e.actor_ids,
                                e.places, e.tags, own)
         yield (rowid, e.id, e.date, start, end, e.start, e.end, precision, start[5:] if day_known else None,
                int(e.disputed), e.title, " | ".join(e.aliases), e.summary, " | ".join(e.tags), " | ".join(e.places),
                " | ".join([names.get(a, a) for a in e.actor_ids]),
-               e.json.decode() if isinstance(e.json, bytes) else e.json, record, head, tail,
-               e.label or display_date_text(e.date), ", ".join([actor_names.get(a, a) for a in e.actor_ids]))
+               e.json.decode() if isinstance(e.json, bytes) else e.json, encode(made), head, tail,
+               e.label or display_date_text(e.date), ", ".join([actor_names.get(a, a) for a in e.actor_ids]),
+               ics_head, ics_tail)
 
 
 def _precision(text: str) -> str:
@@ -443,6 +449,15 @@ class Store(Dataset):
         """The record the database keeps for this event (`partial` false), or None."""
         row = self.db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
         return row[0] if row else None
+
+    def stored_records(self, event_ids: list[str]) -> dict[str, str]:
+        """The records the database keeps for these events, by id, read in a few queries."""
+        found: dict[str, str] = {}
+        for i in range(0, len(event_ids), 500):
+            chunk = event_ids[i:i + 500]
+            found.update(self.db.execute(f"SELECT id, record FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
+                                         chunk))
+        return found
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]

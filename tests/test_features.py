@@ -330,3 +330,18 @@ def test_pager_only_on_a_terminal_and_when_needed(run, monkeypatch, as_terminal)
 def test_never_a_pager_in_a_pipe(run, monkeypatch):
     monkeypatch.setattr(render, "_page", lambda text: pytest.fail("paged in a pipe"))
     assert run("events", "--pager").exit_code == 0
+
+
+def test_today_in_a_pipe_splices_the_stored_records_into_the_rows_it_would_render(run):
+    from cold_war_cli import onthisday, records
+    from cold_war_cli.dataset import load
+
+    data = load()
+    found = onthisday.anniversaries(data, onthisday.window(date(2026, 10, 27), 10, 27, 2, 2))
+    assert len(found) > 5
+    piped = run("today", "--date", "10-27", "-B", "2", "-A", "2", "--json", data=None, env={"CWC_TODAY": "2026-10-27"})
+    assert piped.exit_code == 0 and piped.stderr == ""
+    pipe = render.Terminal(is_tty=False, color=False, width=80, height=24)
+    assert piped.stdout == render.render_rows(records.anniversary_records(found), records.ANNIVERSARY_FIELDS, "json", pipe)
+    lines = run("today", "--date", "10-27", "--nl", data=None, env={"CWC_TODAY": "2026-10-27"}).stdout.splitlines()
+    assert [json.loads(line)["years_ago"] for line in lines] == [a.years_ago for a in found if a.on == date(2026, 10, 27)]

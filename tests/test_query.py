@@ -145,3 +145,11 @@ def test_every_part_of_every_shipped_event_is_found_by_its_words():
 def test_a_keyword_never_spans_two_parts(mini):
     assert ids(select_events(mini, EventFilter(keywords=("vienna summit kennedy",)))) == []  # title, then an actor
     assert ids(select_events(mini, EventFilter(keywords=("vienna summit",)))) == ["vienna-summit"]
+
+
+def test_actor_names_as_the_store_lists_them_are_the_actors_own():
+    from cold_war_cli.dataset import load
+
+    data = load()
+    assert sorted((i, n, tuple(a)) for i, n, a in data.actor_names()) == \
+        sorted((a.id, a.name, tuple(a.aliases)) for a in data.actors.values())

@@ -202,3 +202,19 @@ def test_a_csv_cell_is_quoted_exactly_as_the_csv_module_quotes_it():
         assert ",".join(map(csv_cell, cells)) + "\r\n" == written(cells)
 
     same()
+
+
+def test_every_stored_vevent_is_the_one_made_from_the_event_s_record():
+    """`export ics` copies the VEVENTs the store made when it was built; made again from each shipped event's
+    record (read back as attributes), they must be the same text."""
+    from types import SimpleNamespace
+
+    from cold_war_cli import exports
+
+    data = load()
+    stored = dict((row[0], row[1:]) for row in data.db.execute("SELECT record, ics_head, ics_tail FROM events"))
+    assert len(stored) == data.count()
+    for record, parts in stored.items():
+        assert exports.vevent(json.loads(record, object_hook=lambda d: SimpleNamespace(**d))) == parts
+    head, tail = next(iter(stored.values()))
+    assert head.startswith("BEGIN:VEVENT\r\nUID:") and tail.endswith("END:VEVENT\r\n") and "DTSTAMP" not in head + tail
