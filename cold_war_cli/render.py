@@ -300,9 +300,9 @@ def render_events(dataset: Dataset, matches: list[EventMatch], fmt: str, termina
 
 def table_rows(dataset: Dataset, matches: list[EventMatch]) -> list[tuple]:
     """The events table's rows from events: what `records.iter_table_rows` reads from the store."""
-    names = {a.id: a.name for a in dataset.actors.values()}
+    actors = dataset.actors  # looked up as needed: building every actor would cost a short table more than itself
     return [(records.display_date(m.event), m.partial, m.event.title, m.event.id,
-             ", ".join([names.get(a, a) for a in m.event.actor_ids])) for m in matches]
+             ", ".join([actors[a].name if a in actors else a for a in m.event.actor_ids])) for m in matches]
 
 
 def events_table(rows: list[tuple], terminal: Terminal) -> str:

@@ -450,15 +450,6 @@ class Store(Dataset):
         row = self.db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
         return row[0] if row else None
 
-    def stored_records(self, event_ids: list[str]) -> dict[str, str]:
-        """The records the database keeps for these events, by id, read in a few queries."""
-        found: dict[str, str] = {}
-        for i in range(0, len(event_ids), 500):
-            chunk = event_ids[i:i + 500]
-            found.update(self.db.execute(f"SELECT id, record FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
-                                         chunk))
-        return found
-
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
 
