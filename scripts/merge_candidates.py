@@ -200,34 +200,29 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
             problems.append(f"{origin}: no event '{event_id}' to drop citations from")
         else:
             events[event_id]["sources"] = drop(events[event_id]["sources"], ids, f"'{event_id}'")
+    def change_one(found: list[dict], change: dict, where: str) -> bool:
+        """Add and drop citations of the one term or alternative date `found` holds; False if it is not one."""
+        if len(found) != 1:
+            problems.append(f"{origin}: {where} not found (or not unique); left unchanged")
+            return False
+        if not known(change.get("add", []), where):
+            return False
+        add(found[0].setdefault("sources", []), change.get("add", []))
+        if change.get("drop"):
+            found[0]["sources"] = drop(found[0]["sources"], change["drop"], where)
+        return True
+
     for actor_id, changes in content.get("role_sources", {}).items():
         for change in changes:
             roles = [r for r in actors.get(actor_id, {}).get("roles", [])
                      if r["title"] == change["title"] and str(r.get("start")) == str(change["start"])]
-            where = f"actor '{actor_id}' term '{change['title']}' from {change['start']}"
-            if len(roles) != 1:
-                problems.append(f"{origin}: {where} not found (or not unique); left unchanged")
-                continue
-            if not known(change.get("add", []), where):
-                continue
-            role = roles[0]
-            add(role.setdefault("sources", []), change.get("add", []))
-            if change.get("drop"):
-                role["sources"] = drop(role["sources"], change["drop"], where)
-            added["changed actors"] += 1
+            if change_one(roles, change, f"actor '{actor_id}' term '{change['title']}' from {change['start']}"):
+                added["changed actors"] += 1
     for event_id, changes in content.get("alt_sources", {}).items():
         for change in changes:
             alts = [a for a in events.get(event_id, {}).get("alt_dates", []) if a["date"] == change["date"]]
-            where = f"'{event_id}' alternative date {change['date']}"
-            if len(alts) != 1:
-                problems.append(f"{origin}: {where} not found (or not unique); left unchanged")
-                continue
-            if not known(change.get("add", []), where):
-                continue
-            add(alts[0]["sources"], change.get("add", []))
-            if change.get("drop"):
-                alts[0]["sources"] = drop(alts[0]["sources"], change["drop"], where)
-            added["changed"] += 1
+            if change_one(alts, change, f"'{event_id}' alternative date {change['date']}"):
+                added["changed"] += 1
     for actor_id, ids in content.get("actor_sources_drop", {}).items():
         if actor_id not in actors:
             problems.append(f"{origin}: no actor '{actor_id}'")
