@@ -125,18 +125,15 @@ def csv_cell(text: str) -> str:
     return text
 
 
-class CsvMaker:
-    """An event's CSV row (`records.CSV_FIELDS`) as two texts, the cells before `partial` and those after it, so
-    that a dump only joins them around "true" or "false": `head + "false" + tail`. The cells are what
-    `records.csv_row` gives, written as `render` writes CSV (RFC 4180 quoting, nothing that could drive a
-    terminal)."""
-
-    def parts(self, id, date, label, start, end, precision, title, summary, actor_ids, places, tags,
-              cited) -> tuple[str, str]:
-        """`cited`: (source id, locator, url) of the event's own citations."""
-        head = [id, date, label or "", start, end, precision, certainty(date)]
-        tail = [title, summary, "; ".join(actor_ids), "; ".join(places), "; ".join(tags),
-                "; ".join([f"{s} ({loc})" if loc else s for s, loc, _ in cited])]
-        if inert(joined := "\t".join(head + tail)) is not joined:
-            head, tail = [inert(cell) for cell in head], [inert(cell) for cell in tail]
-        return ",".join(map(csv_cell, head)) + ",", "," + ",".join(map(csv_cell, tail)) + "\r\n"
+def csv_parts(record: _Record) -> tuple[str, str]:
+    """An event's CSV row (`records.CSV_FIELDS`), from its record struct, as two texts, the cells before `partial`
+    and those after it, so that a dump only joins them around "true" or "false": `head + "false" + tail`. The
+    cells are what `records.csv_row` gives, written as `render` writes CSV (RFC 4180 quoting, nothing that could
+    drive a terminal)."""
+    r = record
+    head = [r.id, r.date, r.label or "", r.start, r.end, r.precision, r.certainty]
+    tail = [r.title, r.summary, "; ".join([a.id for a in r.actors]), "; ".join(r.places), "; ".join(r.tags),
+            "; ".join([f"{c.id} ({c.locator})" if c.locator else c.id for c in r.sources])]
+    if inert(joined := "\t".join(head + tail)) is not joined:
+        head, tail = [inert(cell) for cell in head], [inert(cell) for cell in tail]
+    return ",".join(map(csv_cell, head)) + ",", "," + ",".join(map(csv_cell, tail)) + "\r\n"

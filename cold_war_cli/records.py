@@ -78,33 +78,37 @@ def decode_record(text: str, partial: bool) -> dict:
 RECORD_BATCH = 500  # records read at a time
 
 
+def _reaches_outside(wanted):
+    """A test of whether an event's first and last days (ordinals) reach outside the range `wanted` asks for."""
+    if wanted.when is None:
+        return lambda first, last: False
+    low, high = wanted.when.start.toordinal(), wanted.when.end.toordinal()
+    return lambda first, last: first < low or last > high
+
+
 def iter_record_texts(dataset, wanted) -> Iterator[str]:
     """The stored records of the events `query.iter_events` gives, as JSON text (what dumps print)."""
     sql, params = event_query(dataset, wanted, 'e.record, e.start, e."end"')
-    if wanted.when is None:
-        for (text, _, _) in dataset.db.execute(sql, params):
-            yield text
-        return
-    low, high = wanted.when.start.toordinal(), wanted.when.end.toordinal()
+    partial = _reaches_outside(wanted)
     for text, first, last in dataset.db.execute(sql, params):
-        yield record_text(text, first < low or last > high)
+        yield record_text(text, partial(first, last))
 
 
 def iter_csv_texts(dataset, wanted) -> Iterator[str]:
     """The stored CSV rows of the events `query.iter_events` gives, with their `partial` cell as the query found
     it."""
     sql, params = event_query(dataset, wanted, 'e.csv_head, e.csv_tail, e.start, e."end"')
-    low, high = (wanted.when.start.toordinal(), wanted.when.end.toordinal()) if wanted.when else (None, None)
+    partial = _reaches_outside(wanted)
     for head, tail, first, last in dataset.db.execute(sql, params):
-        yield head + ("true" if low is not None and (first < low or last > high) else "false") + tail
+        yield head + ("true" if partial(first, last) else "false") + tail
 
 
 def iter_table_rows(dataset, wanted) -> Iterator[tuple]:
     """The events table's rows (shown date, partial, title, id, actor names) as the store keeps them."""
     sql, params = event_query(dataset, wanted, 'e.shown_date, e.start, e."end", e.title, e.id, e.actor_list')
-    low, high = (wanted.when.start.toordinal(), wanted.when.end.toordinal()) if wanted.when else (None, None)
+    partial = _reaches_outside(wanted)
     for shown, first, last, title, event_id, names in dataset.db.execute(sql, params):
-        yield shown, low is not None and (first < low or last > high), title, event_id, names
+        yield shown, partial(first, last), title, event_id, names
 
 
 def iter_event_records(dataset, wanted) -> Iterator[dict]:

@@ -175,7 +175,7 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
     """The events table's rows, made one at a time (never all held at once); the link tables' rows are gathered
     into `links` on the way."""
     from cold_war_cli.exports import vevent
-    from cold_war_cli.record_maker import CsvMaker, RecordMaker, encode
+    from cold_war_cli.record_maker import RecordMaker, csv_parts, encode
     from cold_war_cli.records import display_date_text
     from cold_war_cli.text import fold
 
@@ -186,7 +186,6 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
     weights = {i: 2 if k == "person" else 1 for i, _, k, _, _ in contents.actors}
     make = RecordMaker(lambda s: source_from(json.loads(sources[s])) if s in sources else None,
                        lambda a: actor_names.get(a, a)).struct
-    csv_parts = CsvMaker().parts
     precisions: dict[str, str] = {}
     folded: dict[str, str] = {}
     for rowid, e in enumerate(contents.events, 1):
@@ -206,8 +205,7 @@ def _event_rows(contents: Contents, links: tuple[list, list, list]):
         made = make(e.id, e.date, e.label, start, end, precision, e.title, e.aliases, e.summary, e.actor_ids,
                     e.places, e.tags, own, e.notes, e.alt_dates)
         ics_head, ics_tail = vevent(made)
-        head, tail = csv_parts(e.id, e.date, e.label, start, end, precision, e.title, e.summary, e.actor_ids,
-                               e.places, e.tags, own)
+        head, tail = csv_parts(made)
         yield (rowid, e.id, e.date, start, end, e.start, e.end, precision, start[5:] if day_known else None,
                int(e.disputed), e.title, " | ".join(e.aliases), e.summary, " | ".join(e.tags), " | ".join(e.places),
                " | ".join([names.get(a, a) for a in e.actor_ids]),

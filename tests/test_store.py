@@ -159,10 +159,12 @@ def test_an_events_csv_row_is_the_generic_flattening_of_its_record():
 
 
 def test_a_stored_csv_row_is_inert_and_quoted_like_any_other():
-    from cold_war_cli.record_maker import CsvMaker
+    from cold_war_cli.record_maker import RecordMaker, csv_parts
 
-    head, tail = CsvMaker().parts("x", "1961", 'a "label", with commas', "1961-01-01", "1961-12-31", "year",
-                                  "bad\x1b[31m", "two\nlines", ["a", "b"], [], ["t"], [("s", "p. 1", None), ("u", None, None)])
+    made = RecordMaker(lambda source_id: None, lambda actor_id: actor_id).struct(
+        "x", "1961", 'a "label", with commas', "1961-01-01", "1961-12-31", "year", "bad\x1b[31m", [], "two\nlines",
+        ["a", "b"], [], ["t"], [("s", "p. 1", None), ("u", None, None)], [], [])
+    head, tail = csv_parts(made)
     row = head + "false" + tail
     assert "\x1b" not in row and "\\x1b[31m" in row
     assert row == render._csv([["x", "1961", 'a "label", with commas', "1961-01-01", "1961-12-31", "year", "certain",
