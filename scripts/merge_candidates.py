@@ -159,7 +159,8 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
     other:
         {"add_citations": {event: [citation]}, "set_locators": {event: {source: {"locator", "url"}}},
          "drop_citations": {event: [source]}, "actor_sources_add": {actor: [citation]},
-         "role_sources": {actor: [{"title", "start", "add": [citation], "drop": [source]}]},
+         "role_sources": {actor: [{"title", "start", "add": [citation], "drop": [source],
+                                   "set": {"title"|"start"|"end": value}}]},
          "alt_sources": {event: [{"date", "add": [citation], "drop": [source]}]},
          "actor_sources_drop": {actor: [source]}}
     A term is named by its title and start, an alternative date by its date; a drop that would leave nothing cited
@@ -216,7 +217,11 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
         for change in changes:
             roles = [r for r in actors.get(actor_id, {}).get("roles", [])
                      if r["title"] == change["title"] and str(r.get("start")) == str(change["start"])]
-            if change_one(roles, change, f"actor '{actor_id}' term '{change['title']}' from {change['start']}"):
+            where = f"actor '{actor_id}' term '{change['title']}' from {change['start']}"
+            if set(change.get("set", {})) - {"title", "start", "end"}:
+                problems.append(f"{origin}: {where}: only a term's title, start and end can be set; left unchanged")
+            elif change_one(roles, change, where):
+                roles[0].update(change.get("set", {}))  # a term redated to what its new citation supports
                 added["changed actors"] += 1
     for event_id, changes in content.get("alt_sources", {}).items():
         for change in changes:

@@ -93,3 +93,20 @@ def test_a_split_source_moves_its_citations_and_the_record_it_leaves_uncited_is_
     assert next(s for s in merged["sources"] if s["id"] == "narrative")["title"] == "The founding narrative"
     assert "1999-01-01 not found" in report and "cited nowhere: ['archive']" in report
     assert problems(data) == []
+
+
+def test_a_term_can_be_redated_to_what_its_new_citation_supports_and_nothing_else_is_set(tmp_path, mini_raw, capsys):
+    data = _write(tmp_path / "events.json", mini_raw)
+    title = "First Secretary of the Communist Party of the Soviet Union"
+    fixes = _write(tmp_path / "f.json", {"role_sources": {"khrushchev": [
+        {"title": title, "start": "1953-09-07", "add": [{"id": "oh-milestones", "locator": "a page"}],
+         "set": {"start": "1953-09", "end": "1964-10"}},
+        {"title": "President of the United States", "start": "1961-01-20", "set": {"start": "1961"}},
+        {"title": title, "start": "1953-09", "set": {"sources": []}}]}})
+    merge.main(["--fixes", str(fixes), "--data", str(data)])
+    report = capsys.readouterr().err
+    roles = next(a for a in json.loads(data.read_text(encoding="utf-8"))["actors"] if a["id"] == "khrushchev")["roles"]
+    assert roles[0] == {"title": title, "start": "1953-09", "end": "1964-10",
+                        "sources": [{"id": "oh-milestones", "locator": "a page"}]}
+    assert "term 'President of the United States' from 1961-01-20 not found" in report
+    assert "only a term's title, start and end can be set" in report
