@@ -11,6 +11,7 @@ title and aliases weighted above the summary.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -31,6 +32,7 @@ TITLE_BONUS = 1.0
 TITLE_FOCUS = 0.5
 EXACT_NAME = 0.5
 RERANK_POOL = 200
+SNIPPET_BATCH = 500  # rowids a snippet query names at a time (well below SQLite's limit on parameters)
 
 STOP_WORDS = frozenset("""a an and are as at be by did do does for from had has have how in into is it its of on or
 that the their there this to was were what when where which who whom why with about after before during
@@ -41,6 +43,7 @@ class NoFullTextSearch(CwcError):
     """This Python's SQLite has no FTS5."""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a title's words recur across the events a search ranks
 def stem(word: str) -> str:
     """A folded word reduced to a key its inflections share: invade, invaded, invading and invasion give 'invad';
     nationalise and nationalization 'nationaliz'. Only ever compared with other stems, never shown."""
@@ -270,26 +273,31 @@ def search(dataset, query: str, wanted, limit: int | None, in_date_order: bool =
     made = plan(dataset.db, terms, synonym_groups())
     condition = where(wanted, dataset.db)
     weights = ", ".join(str(w) for w in WEIGHTS)
-    sql = (f"SELECT e.json, bm25(events_fts, {weights}) AS rank, snippet(events_fts, -1, ?, ?, '…', "
-           f"{SNIPPET_WORDS}) FROM events_fts JOIN events AS e ON e.rowid = events_fts.rowid "
+    sql = (f"SELECT e.rowid, e.json, bm25(events_fts, {weights}) AS rank FROM events_fts "
+           f"JOIN events AS e ON e.rowid = events_fts.rowid "
            f"WHERE events_fts MATCH ? AND {condition.sql} ORDER BY rank, e.rowid LIMIT ?")
-    pool = None if limit is None else max(limit * 5, RERANK_POOL)
+    pool = -1 if limit is None else max(limit * 5, RERANK_POOL)
     any_word = False
-    rows = dataset.db.execute(sql, (MARK_START, MARK_END, made.match, *condition.params, pool)).fetchall()
+    match = made.match
+    rows = dataset.db.execute(sql, (match, *condition.params, pool)).fetchall()
     if not rows and len(terms) > 1:
-        any_word = True
-        rows = dataset.db.execute(sql, (MARK_START, MARK_END, made.any_match, *condition.params, pool)).fetchall()
-    from cold_war_cli.store import event_from
-
-    events = [event_from(obj) for obj in json.loads("[" + ",".join(row[0] for row in rows) + "]")]
+        any_word, match = True, made.any_match
+        rows = dataset.db.execute(sql, (match, *condition.params, pool)).fetchall()
+    objects = json.loads("[" + ",".join(row[1] for row in rows) + "]")
     asked = made.meanings
     every_word = set().union(*(key for meaning in asked for key in meaning))
+    scored = [(round(-row[2] * (1 + _naming(obj["title"], obj.get("aliases") or (), asked, every_word)), 4),
+               row[0], obj) for row, obj in zip(rows, objects)]
+    scored.sort(key=lambda s: -s[0])  # stable: equal scores stay in date order
+    scored = scored if limit is None else scored[:limit]
+    from cold_war_cli.store import event_from
+
+    snippets = _snippets(dataset.db, match, [rowid for _, rowid, _ in scored])
     hits = []
-    for event, row in zip(events, rows):
+    for score, rowid, obj in scored:
+        event = event_from(obj)
         partial = wanted.when is not None and not wanted.when.contains(event.range)
-        hits.append(Hit(event, round(-row[1] * (1 + _naming(event, asked, every_word)), 4), row[2], partial))
-    hits.sort(key=lambda h: -h.score)  # stable: equal scores stay in date order
-    hits = hits if limit is None else hits[:limit]
+        hits.append(Hit(event, score, snippets[rowid], partial))
     if in_date_order:
         by_end = wanted.sort == "end"
         hits.sort(key=lambda h: (h.event.end, h.event.start, h.event.id) if by_end else
@@ -297,13 +305,25 @@ def search(dataset, query: str, wanted, limit: int | None, in_date_order: bool =
     return Found(hits, made.corrections, any_word)
 
 
-def _naming(event, asked: list, every_word: set[str]) -> float:
+def _snippets(db, match: str, rowids: list[int]) -> dict[int, str]:
+    """The snippets of the events kept, made only for them: a snippet costs more than ranking an event."""
+    found = {}
+    for at in range(0, len(rowids), SNIPPET_BATCH):
+        batch = rowids[at:at + SNIPPET_BATCH]
+        found.update(db.execute(
+            f"SELECT rowid, snippet(events_fts, -1, ?, ?, '…', {SNIPPET_WORDS}) FROM events_fts "
+            f"WHERE events_fts MATCH ? AND rowid IN ({','.join('?' * len(batch))})",
+            (MARK_START, MARK_END, match, *batch)))
+    return found
+
+
+def _naming(title: str, aliases, asked: list, every_word: set[str]) -> float:
     """How well the event's title or one of its aliases names what was asked, from 0 to 2: the share of the asked
     terms it names (TITLE_BONUS), the share of its own words that were asked (TITLE_FOCUS: "Bay of Pigs invasion"
     before "Taylor inquiry into the Bay of Pigs begins"), and a name made only of what was asked (EXACT_NAME).
     A term is named by any of its meanings: its words, a synonym, the word a misspelling was taken for."""
     best = 0.0
-    for name in (event.title, *event.aliases):
+    for name in (title, *aliases):
         own = [stem(w) for w in fold(name).split() if w not in STOP_WORDS]
         if not own:
             continue
