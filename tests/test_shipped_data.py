@@ -139,6 +139,17 @@ def test_citations_say_where_in_the_source_to_look():
     assert coverage.located_share(DATA) >= 0.95
 
 
+def test_most_citations_give_a_locator_even_where_the_work_is_short():
+    """#13's figure: at least 95% of the events' citations with a locator, whole short works included."""
+    citations = [c for e in DATA.events for c in e.citations]
+    assert sum(1 for c in citations if c.locator) / len(citations) >= 0.95
+
+
+def test_every_web_page_says_when_it_was_read():
+    """A web page's `accessed` is the date a citation of an undated page can show."""
+    assert not [s.id for s in DATA.sources.values() if s.type == "web-page" and s.url and not s.accessed]
+
+
 def test_the_narrative_never_supports_a_date():
     """It is cited only where it makes a claim: in alternative dates (and named in notes), never in an event's sources."""
     assert not [e.id for e in DATA.events if any(c.source_id == "narrative" for c in e.citations)]
