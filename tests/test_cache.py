@@ -198,7 +198,8 @@ def test_a_damaged_database_is_rebuilt(cache_folder, where):
     if where == "header":
         raw[:16] = b"not sqlite at al"
     elif where == "meta page":
-        raw[4096 : 4096 + 512] = b"\xff" * 512
+        page = int.from_bytes(raw[16:18], "big")  # the second page starts one page size in (file header)
+        raw[page : page + 512] = b"\xff" * 512
     elif where == "cut short":
         del raw[len(raw) // 2 :]
     elif where == "cut to a few bytes":
