@@ -148,6 +148,7 @@ def build(connection: sqlite3.Connection, contents: Contents) -> None:
     db.execute("PRAGMA journal_mode = OFF")  # a database being built is thrown away if anything fails
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -65536")  # 64 MB
+    db.execute("PRAGMA temp_store = MEMORY")  # the index builds' sorts: in memory, not in temporary files
     db.executescript(SCHEMA)
     with db:
         db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", contents.sources)
