@@ -228,17 +228,18 @@ def merge_additions(content: dict, origin: str, sources: dict, actors: dict, eve
             alts = [a for a in events.get(event_id, {}).get("alt_dates", []) if a["date"] == change["date"]]
             if change_one(alts, change, f"'{event_id}' alternative date {change['date']}"):
                 added["changed"] += 1
-    for actor_id, ids in content.get("actor_sources_drop", {}).items():
-        if actor_id not in actors:
-            problems.append(f"{origin}: no actor '{actor_id}'")
-        else:
-            actors[actor_id]["sources"] = drop(actors[actor_id].get("sources", []), ids, f"actor '{actor_id}'")
-            added["changed actors"] += 1
+    # adds before drops: a file may replace an actor's only source
     for actor_id, citations in content.get("actor_sources_add", {}).items():
         if actor_id not in actors:
             problems.append(f"{origin}: no actor '{actor_id}'")
         elif known(citations, f"actor '{actor_id}'"):
             add(actors[actor_id].setdefault("sources", []), citations)
+            added["changed actors"] += 1
+    for actor_id, ids in content.get("actor_sources_drop", {}).items():
+        if actor_id not in actors:
+            problems.append(f"{origin}: no actor '{actor_id}'")
+        else:
+            actors[actor_id]["sources"] = drop(actors[actor_id].get("sources", []), ids, f"actor '{actor_id}'")
             added["changed actors"] += 1
 
 

@@ -71,6 +71,7 @@ def test_a_split_source_moves_its_citations_and_the_record_it_leaves_uncited_is_
     beria["sources"].append({"id": "archive", "locator": "The Press, 24 December 1953"})
     beria["alt_dates"][0]["sources"].append({"id": "archive"})
     next(a for a in mini_raw["actors"] if a["id"] == "castro")["sources"] = [{"id": "archive"}, {"id": "narrative"}]
+    next(a for a in mini_raw["actors"] if a["id"] == "kennedy")["sources"] = [{"id": "narrative"}]  # its only one
     data = _write(tmp_path / "events.json", mini_raw)
     item = {"id": "press-1953-12-24", "type": "newspaper-article", "quality": "press", "title": "Beria shot",
             "container": "The Press", "issued": "1953-12-24", "url": "https://example.org/1953-12-24"}
@@ -80,7 +81,8 @@ def test_a_split_source_moves_its_citations_and_the_record_it_leaves_uncited_is_
         "drop_citations": {"beria-executed": ["archive"]},
         "alt_sources": {"beria-executed": [{"date": "1953-12-07", "drop": ["archive"]},
                                            {"date": "1999-01-01", "drop": ["narrative"]}]},
-        "actor_sources_drop": {"castro": ["archive"]},
+        "actor_sources_drop": {"castro": ["archive"], "kennedy": ["narrative"]},
+        "actor_sources_add": {"kennedy": [{"id": item["id"]}]},
         "source_fixes": {"narrative": {"title": "The founding narrative"}}})
     merge.main(["--fixes", str(fixes), "--data", str(data)])
     report = capsys.readouterr().err
@@ -89,6 +91,7 @@ def test_a_split_source_moves_its_citations_and_the_record_it_leaves_uncited_is_
     assert [c["id"] for c in beria["sources"]] == ["oh-milestones", item["id"]]
     assert [c["id"] for c in beria["alt_dates"][0]["sources"]] == ["narrative"]
     assert next(a for a in merged["actors"] if a["id"] == "castro")["sources"] == [{"id": "narrative"}]
+    assert next(a for a in merged["actors"] if a["id"] == "kennedy")["sources"] == [{"id": item["id"]}]
     assert "archive" not in {s["id"] for s in merged["sources"]}
     assert next(s for s in merged["sources"] if s["id"] == "narrative")["title"] == "The founding narrative"
     assert "1999-01-01 not found" in report and "cited nowhere: ['archive']" in report
