@@ -61,6 +61,7 @@ CREATE TABLE citations (event INTEGER NOT NULL, source TEXT NOT NULL, locator TE
 # rows spill into overflow pages, which every read of a later column walks. In 16 KB pages they do not, and both
 # the build and the dumps are faster (figures in benchmarks/README.md).
 PAGE_SIZE = 16384
+FTS_HASH_SIZE = 16 * 1024 * 1024
 LONG_DAYS = 64  # events of this many days or more are in the partial index `events_long` (see `query.where`)
 # Made once the rows are in: building an index over rows already there is several times faster than keeping it
 # up to date through 100,000 inserts.
@@ -236,6 +237,9 @@ def _index_words(db: sqlite3.Connection) -> None:
     from cold_war_cli.text import fold
 
     columns = ", ".join(FTS_COLUMNS)
+    # FTS5 writes a segment each time its in-memory terms pass `hashsize` (1 MB by default), then merges them:
+    # with 16 MB it writes and merges far fewer, and the index builds about a third faster (benchmarks/README.md).
+    db.execute(f"INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE})")
     db.execute(f"INSERT INTO events_fts (rowid, {columns}) SELECT rowid, {columns} FROM events")
     db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, events_fts, 'row')")
     db.executemany("INSERT INTO terms VALUES (?, ?, ?, ?)",
