@@ -345,3 +345,25 @@ def test_today_in_a_pipe_splices_the_stored_records_into_the_rows_it_would_rende
     assert piped.stdout == render.render_rows(records.anniversary_records(found), records.ANNIVERSARY_FIELDS, "json", pipe)
     lines = run("today", "--date", "10-27", "--nl", data=None, env={"CWC_TODAY": "2026-10-27"}).stdout.splitlines()
     assert [json.loads(line)["years_ago"] for line in lines] == [a.years_ago for a in found if a.on == date(2026, 10, 27)]
+
+
+def test_stats_by_year_and_decade_count_each_event_once_by_its_first_day(run, write_dataset, mini_raw):
+    # First days on the edges of years and decades, at both ends of the calendar, an event spanning a new year and
+    # one of a whole year: the counts must be what counting the first days of the file gives, filtered or not.
+    template = mini_raw["events"][0]
+    dates = ["0001-01-01", "0009-12-31", "0010-01-01", "1959-12-31", "1959-12-31/1960-01-02", "1960-01-01",
+             "1960", "1969-12-31", "1970-01-01", "9999-12-31"]
+    mini_raw["events"] = [{**template, "id": f"e{i}", "date": day} for i, day in enumerate(dates)]
+    path = write_dataset(mini_raw)
+    years = {}
+    for day in dates:
+        years[int(day[:4])] = years.get(int(day[:4]), 0) + 1
+    by_year = json.loads(run("stats", "--json", data=path).stdout)
+    assert by_year == [{"year": str(y), "count": n} for y, n in sorted(years.items())]
+    decades = {}
+    for year, n in years.items():
+        decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + n
+    by_decade = json.loads(run("stats", "--by", "decade", "--json", data=path).stdout)
+    assert by_decade == [{"decade": f"{d}s", "count": n} for d, n in sorted(decades.items())]
+    filtered = json.loads(run("stats", "--from", "1960", "--to", "1969", "--strict", "--json", data=path).stdout)
+    assert filtered == [{"year": "1960", "count": 2}, {"year": "1969", "count": 1}]
